@@ -1,4 +1,4 @@
-import { pino, type Logger, type DestinationStream } from 'pino'
+import { type DestinationStream, type Logger, pino } from 'pino'
 
 /** Field paths pino replaces with `[redacted]` wherever a log object carries them. */
 export const REDACTED_PATHS = [

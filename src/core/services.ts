@@ -141,5 +141,7 @@ export function serviceCounts(service: ServiceDefinition, nodeClass: string): bo
  * Total Devices only and are reported as unclassified.
  */
 export function isClassified(nodeClass: string): boolean {
-  return SERVICES.some((service) => service.classes !== 'all' && service.classes.has(nodeClass as NodeClass))
+  return SERVICES.some(
+    (service) => service.classes !== 'all' && service.classes.has(nodeClass as NodeClass),
+  )
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AppError } from '../errors.ts'
-import { silentLogger, type Logger } from '../log.ts'
+import { type Logger, silentLogger } from '../log.ts'
 
 export interface HttpClientOptions {
   /** Vendor or PSA name used in errors and logs, e.g. `NinjaOne`. */
@@ -167,7 +167,11 @@ export class HttpClient {
       const text = await answer.text()
       return {
         kind: 'response',
-        response: { status: answer.status, headers: answer.headers, body: this.#parse(text, answer, label) },
+        response: {
+          status: answer.status,
+          headers: answer.headers,
+          body: this.#parse(text, answer, label),
+        },
       }
     } catch (error) {
       if (error instanceof AppError) return { kind: 'error', error }
@@ -177,7 +181,12 @@ export class HttpClient {
         : `Could not reach ${this.vendor} at ${url.origin} (${(error as Error).message}).`
       return {
         kind: 'error',
-        error: new AppError(timedOut ? 'timeout' : 'upstream_failed', message, {}, { cause: error }),
+        error: new AppError(
+          timedOut ? 'timeout' : 'upstream_failed',
+          message,
+          {},
+          { cause: error },
+        ),
       }
     }
   }
@@ -227,7 +236,13 @@ export class HttpClient {
       reason = outcome.error.message
     }
     this.#logger.warn(
-      { vendor: this.vendor, request: label, attempt: attempt + 1, delayMs: Math.round(delay), reason },
+      {
+        vendor: this.vendor,
+        request: label,
+        attempt: attempt + 1,
+        delayMs: Math.round(delay),
+        reason,
+      },
       'retrying request',
     )
     await sleep(delay)
