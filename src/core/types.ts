@@ -54,6 +54,8 @@ export interface PsaProduct {
   id: number
   name: string
   identifier: string | null
+  /** Catalog list price per unit, when the PSA has one; prices new-revenue lines. */
+  unitPrice: number | null
 }
 
 /**
