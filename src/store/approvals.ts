@@ -1,0 +1,154 @@
+import type { Kysely } from 'kysely'
+import type { Database } from './schema.ts'
+
+export type ApprovalOutcome = 'written' | 'unchanged' | 'refused' | 'failed' | 'skipped'
+
+/** One approval attempt of one reconciliation item. */
+export interface ApprovalRecord {
+  itemId: string
+  runId: number
+  idempotencyKey: string
+  agreementId: number | null
+  lineId: number | null
+  before: number | null
+  after: number | null
+  outcome: ApprovalOutcome
+  reason: string | null
+  actor: string
+}
+
+/** A line of the audit log; `details` never holds a secret. */
+export interface AuditEntry {
+  id: number
+  at: string
+  actor: string
+  action: string
+  subject: string
+  details: Record<string, unknown>
+}
+
+export interface Dismissal {
+  itemId: string
+  vendorCount: number
+  psaQuantity: number | null
+}
+
+/** Approvals, dismissals and the audit log. */
+export class ApprovalRepository {
+  #db: Kysely<Database>
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db
+  }
+
+  /** Records an approval attempt and its audit entry in one transaction. */
+  async record(approval: ApprovalRecord): Promise<void> {
+    const now = new Date().toISOString()
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('approvals')
+        .values({
+          item_id: approval.itemId,
+          run_id: approval.runId,
+          idempotency_key: approval.idempotencyKey,
+          agreement_id: approval.agreementId,
+          line_id: approval.lineId,
+          before_quantity: approval.before,
+          after_quantity: approval.after,
+          outcome: approval.outcome,
+          reason: approval.reason,
+          actor: approval.actor,
+          created_at: now,
+        })
+        .execute()
+      await trx
+        .insertInto('audit_log')
+        .values({
+          at: now,
+          actor: approval.actor,
+          action: `approve.${approval.outcome}`,
+          subject: approval.itemId,
+          details: JSON.stringify({
+            runId: approval.runId,
+            agreementId: approval.agreementId,
+            lineId: approval.lineId,
+            before: approval.before,
+            after: approval.after,
+            reason: approval.reason,
+          }),
+        })
+        .execute()
+    })
+  }
+
+  /** Returns true when an approval with this key already wrote to the PSA. */
+  async wasWritten(idempotencyKey: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('approvals')
+      .select('id')
+      .where('idempotency_key', '=', idempotencyKey)
+      .where('outcome', '=', 'written')
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  async audit(action: string, subject: string, details: Record<string, unknown>, actor: string) {
+    await this.#db
+      .insertInto('audit_log')
+      .values({
+        at: new Date().toISOString(),
+        actor,
+        action,
+        subject,
+        details: JSON.stringify(details),
+      })
+      .execute()
+  }
+
+  async auditLog(limit = 200): Promise<AuditEntry[]> {
+    const rows = await this.#db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      subject: row.subject,
+      details: JSON.parse(row.details) as Record<string, unknown>,
+    }))
+  }
+
+  async dismissals(): Promise<Dismissal[]> {
+    const rows = await this.#db.selectFrom('dismissals').selectAll().execute()
+    return rows.map((row) => ({
+      itemId: row.item_id,
+      vendorCount: row.vendor_count,
+      psaQuantity: row.psa_quantity,
+    }))
+  }
+
+  /** Hides an item until its vendor count or PSA quantity changes. */
+  async dismiss(dismissal: Dismissal, actor: string): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('dismissals').where('item_id', '=', dismissal.itemId).execute()
+      await trx
+        .insertInto('dismissals')
+        .values({
+          item_id: dismissal.itemId,
+          vendor_count: dismissal.vendorCount,
+          psa_quantity: dismissal.psaQuantity,
+          actor,
+          created_at: new Date().toISOString(),
+        })
+        .execute()
+    })
+  }
+
+  async clearDismissals(trx: Kysely<Database> = this.#db): Promise<void> {
+    await trx.deleteFrom('dismissals').execute()
+  }
+}

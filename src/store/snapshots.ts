@@ -1,0 +1,387 @@
+import type { Insertable, Kysely, Selectable } from 'kysely'
+import type { ServiceName } from '../core/services.ts'
+import type {
+  OrgServiceCount,
+  PsaCompany,
+  PsaLine,
+  PsaProduct,
+  UnclassifiedCount,
+  VendorDevice,
+  VendorOrganization,
+} from '../core/types.ts'
+import type { Database, SyncRunsTable } from './schema.ts'
+
+/** A sync run as interfaces show it. */
+export interface SyncRun {
+  id: number
+  status: 'running' | 'succeeded' | 'failed'
+  startedAt: string
+  finishedAt: string | null
+  error: string | null
+  vendorRequests: number
+  psaRequests: number
+  organizationCount: number
+  deviceCount: number
+  lineCount: number
+}
+
+/** Everything reconciliation reads from one successful run. */
+export interface Snapshot {
+  run: SyncRun
+  organizations: VendorOrganization[]
+  counts: OrgServiceCount[]
+  unclassified: UnclassifiedCount[]
+  companies: PsaCompany[]
+  products: PsaProduct[]
+  lines: PsaLine[]
+}
+
+/** Runs whose counts stay for history once newer runs succeed. */
+const KEPT_COUNT_RUNS = 30
+const SNAPSHOT_TABLES = [
+  'vendor_organizations',
+  'vendor_devices',
+  'unclassified_counts',
+  'psa_companies',
+  'psa_products',
+  'psa_lines',
+] as const
+
+function toRun(row: Selectable<SyncRunsTable>): SyncRun {
+  return {
+    id: row.id,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    vendorRequests: row.vendor_requests,
+    psaRequests: row.psa_requests,
+    organizationCount: row.organization_count,
+    deviceCount: row.device_count,
+    lineCount: row.line_count,
+  }
+}
+
+/**
+ * Sync runs and the data they stage. A run's rows become the current snapshot only when the
+ * run succeeds; a failed run's rows are deleted and the previous snapshot stays current.
+ */
+export class SnapshotRepository {
+  #db: Kysely<Database>
+  #batchSize: number
+
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+    this.#db = db
+    // Keeps each INSERT under SQLite's and PostgreSQL's bound-parameter limits.
+    this.#batchSize = dialect === 'sqlite' ? 400 : 1000
+  }
+
+  async startRun(): Promise<SyncRun> {
+    const row = await this.#db
+      .insertInto('sync_runs')
+      .values({ status: 'running', started_at: new Date().toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return toRun(row)
+  }
+
+  /** Marks a run succeeded and drops older snapshots, in one transaction. */
+  async succeedRun(runId: number, stats: Partial<Omit<SyncRun, 'id' | 'status'>>): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('sync_runs')
+        .set({
+          status: 'succeeded',
+          finished_at: new Date().toISOString(),
+          vendor_requests: stats.vendorRequests ?? 0,
+          psa_requests: stats.psaRequests ?? 0,
+          organization_count: stats.organizationCount ?? 0,
+          device_count: stats.deviceCount ?? 0,
+          line_count: stats.lineCount ?? 0,
+        })
+        .where('id', '=', runId)
+        .execute()
+      for (const table of SNAPSHOT_TABLES) {
+        await trx.deleteFrom(table).where('run_id', '<>', runId).execute()
+      }
+      const kept = trx
+        .selectFrom('sync_runs')
+        .select('id')
+        .where('status', '=', 'succeeded')
+        .orderBy('id', 'desc')
+        .limit(KEPT_COUNT_RUNS)
+      await trx.deleteFrom('vendor_counts').where('run_id', 'not in', kept).execute()
+    })
+  }
+
+  /** Marks a run failed and deletes what it staged; the previous snapshot stays current. */
+  async failRun(runId: number, error: string, stats: Partial<SyncRun> = {}): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (const table of [...SNAPSHOT_TABLES, 'vendor_counts'] as const) {
+        await trx.deleteFrom(table).where('run_id', '=', runId).execute()
+      }
+      await trx
+        .updateTable('sync_runs')
+        .set({
+          status: 'failed',
+          finished_at: new Date().toISOString(),
+          error,
+          vendor_requests: stats.vendorRequests ?? 0,
+          psa_requests: stats.psaRequests ?? 0,
+        })
+        .where('id', '=', runId)
+        .execute()
+    })
+  }
+
+  /** Marks runs left `running` by a crashed process as failed. */
+  async failAbandonedRuns(): Promise<void> {
+    const abandoned = await this.#db
+      .selectFrom('sync_runs')
+      .select('id')
+      .where('status', '=', 'running')
+      .execute()
+    for (const { id } of abandoned) {
+      await this.failRun(id, 'The sync was interrupted before it finished.')
+    }
+  }
+
+  async latestRun(): Promise<SyncRun | undefined> {
+    const row = await this.#db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return row ? toRun(row) : undefined
+  }
+
+  async latestSucceededRun(): Promise<SyncRun | undefined> {
+    const row = await this.#db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('status', '=', 'succeeded')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return row ? toRun(row) : undefined
+  }
+
+  async listRuns(limit = 20): Promise<SyncRun[]> {
+    const rows = await this.#db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map(toRun)
+  }
+
+  async #insertBatches<T extends keyof Database & string>(
+    table: T,
+    rows: Insertable<Database[T]>[],
+  ): Promise<void> {
+    for (let start = 0; start < rows.length; start += this.#batchSize) {
+      const batch = rows.slice(start, start + this.#batchSize)
+      // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type a table chosen at run time.
+      await this.#db
+        .insertInto(table)
+        .values(batch as any)
+        .execute()
+    }
+  }
+
+  async addOrganizations(runId: number, organizations: VendorOrganization[]): Promise<void> {
+    await this.#insertBatches(
+      'vendor_organizations',
+      organizations.map((org) => ({ run_id: runId, id: org.id, name: org.name })),
+    )
+  }
+
+  /** Stages one page of devices with the class each bills as. */
+  async addDevices(
+    runId: number,
+    devices: readonly VendorDevice[],
+    billingClass: (device: VendorDevice) => string,
+  ): Promise<void> {
+    await this.#insertBatches(
+      'vendor_devices',
+      devices.map((device) => ({
+        run_id: runId,
+        id: device.id,
+        organization_id: device.organizationId,
+        node_class: device.nodeClass,
+        billing_class: billingClass(device),
+        node_role_id: device.nodeRoleId,
+        display_name: device.displayName,
+        approval_status: device.approvalStatus,
+        offline: device.offline === null ? null : device.offline ? 1 : 0,
+        last_contact: device.lastContact,
+      })),
+    )
+  }
+
+  async addCounts(
+    runId: number,
+    counts: OrgServiceCount[],
+    unclassified: UnclassifiedCount[],
+  ): Promise<void> {
+    await this.#insertBatches(
+      'vendor_counts',
+      counts.map((count) => ({
+        run_id: runId,
+        organization_id: count.organizationId,
+        service: count.service,
+        count: count.count,
+      })),
+    )
+    await this.#insertBatches(
+      'unclassified_counts',
+      unclassified.map((entry) => ({
+        run_id: runId,
+        organization_id: entry.organizationId,
+        node_class: entry.nodeClass,
+        count: entry.count,
+      })),
+    )
+  }
+
+  async addPsaData(
+    runId: number,
+    data: { companies: PsaCompany[]; products: PsaProduct[]; lines: PsaLine[] },
+  ): Promise<void> {
+    await this.#insertBatches(
+      'psa_companies',
+      data.companies.map((company) => ({ run_id: runId, id: company.id, name: company.name })),
+    )
+    await this.#insertBatches(
+      'psa_products',
+      data.products.map((product) => ({
+        run_id: runId,
+        id: product.id,
+        name: product.name,
+        identifier: product.identifier,
+        unit_price: product.unitPrice,
+      })),
+    )
+    await this.#insertBatches(
+      'psa_lines',
+      data.lines.map((line) => ({
+        run_id: runId,
+        id: line.id,
+        agreement_id: line.agreementId,
+        agreement_name: line.agreementName,
+        company_id: line.companyId,
+        product_id: line.productId,
+        quantity: line.quantity,
+        less_included: line.lessIncluded,
+        unit_price: line.unitPrice,
+        updated_at: line.updatedAt,
+      })),
+    )
+  }
+
+  /** Reads the snapshot of the latest successful run; undefined before the first success. */
+  async current(): Promise<Snapshot | undefined> {
+    const run = await this.latestSucceededRun()
+    if (!run) return undefined
+    const [organizations, counts, unclassified, companies, products, lines] = await Promise.all([
+      this.#db
+        .selectFrom('vendor_organizations')
+        .select(['id', 'name'])
+        .where('run_id', '=', run.id)
+        .orderBy('name')
+        .execute(),
+      this.#db
+        .selectFrom('vendor_counts')
+        .select(['organization_id', 'service', 'count'])
+        .where('run_id', '=', run.id)
+        .execute(),
+      this.#db
+        .selectFrom('unclassified_counts')
+        .select(['organization_id', 'node_class', 'count'])
+        .where('run_id', '=', run.id)
+        .execute(),
+      this.#db
+        .selectFrom('psa_companies')
+        .select(['id', 'name'])
+        .where('run_id', '=', run.id)
+        .orderBy('name')
+        .execute(),
+      this.#db
+        .selectFrom('psa_products')
+        .selectAll()
+        .where('run_id', '=', run.id)
+        .orderBy('name')
+        .execute(),
+      this.#db.selectFrom('psa_lines').selectAll().where('run_id', '=', run.id).execute(),
+    ])
+    return {
+      run,
+      organizations,
+      counts: counts.map((row) => ({
+        organizationId: row.organization_id,
+        service: row.service as ServiceName,
+        count: row.count,
+      })),
+      unclassified: unclassified.map((row) => ({
+        organizationId: row.organization_id,
+        nodeClass: row.node_class,
+        count: row.count,
+      })),
+      companies,
+      products: products.map((row) => ({
+        id: row.id,
+        name: row.name,
+        identifier: row.identifier,
+        unitPrice: row.unit_price,
+      })),
+      lines: lines.map((row) => ({
+        id: row.id,
+        agreementId: row.agreement_id,
+        agreementName: row.agreement_name,
+        companyId: row.company_id,
+        productId: row.product_id,
+        quantity: row.quantity,
+        lessIncluded: row.less_included,
+        unitPrice: row.unit_price,
+        updatedAt: row.updated_at,
+      })),
+    }
+  }
+
+  /** Records a quantity written to the PSA in the current snapshot, so reconcile shows it. */
+  async setLineQuantity(
+    runId: number,
+    agreementId: number,
+    lineId: number,
+    quantity: number,
+  ): Promise<void> {
+    await this.#db
+      .updateTable('psa_lines')
+      .set({ quantity, updated_at: new Date().toISOString() })
+      .where('run_id', '=', runId)
+      .where('agreement_id', '=', agreementId)
+      .where('id', '=', lineId)
+      .execute()
+  }
+
+  /** Deletes every vendor-side snapshot row (organizations, devices, counts). */
+  async clearVendorData(trx: Kysely<Database> = this.#db): Promise<void> {
+    for (const table of [
+      'vendor_organizations',
+      'vendor_devices',
+      'vendor_counts',
+      'unclassified_counts',
+    ] as const) {
+      await trx.deleteFrom(table).execute()
+    }
+  }
+
+  /** Deletes every PSA-side snapshot row (companies, products, lines). */
+  async clearPsaData(trx: Kysely<Database> = this.#db): Promise<void> {
+    for (const table of ['psa_companies', 'psa_products', 'psa_lines'] as const) {
+      await trx.deleteFrom(table).execute()
+    }
+  }
+}
