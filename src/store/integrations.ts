@@ -13,6 +13,7 @@ export interface Integration {
   statusReason: string | null
   settings: Record<string, string>
   hasCredentials: boolean
+  connectedAt: string
   updatedAt: string
 }
 
@@ -36,6 +37,7 @@ export class IntegrationRepository {
         'status',
         'status_reason',
         'settings',
+        'integrations.created_at',
         'updated_at',
         'credentials.integration_kind as credential_kind',
       ])
@@ -48,6 +50,7 @@ export class IntegrationRepository {
       statusReason: row.status_reason,
       settings: JSON.parse(row.settings) as Record<string, string>,
       hasCredentials: row.credential_kind !== null,
+      connectedAt: row.created_at,
       updatedAt: row.updated_at,
     }))
   }

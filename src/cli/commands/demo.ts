@@ -1,0 +1,80 @@
+import type { Command } from 'commander'
+import { loadReconciliation } from '../../app/reconcile.ts'
+import { approveLargestLeak, setUpDemo } from '../../demo/run-demo.ts'
+import type { PsaKind } from '../../psa/types.ts'
+import { money, signed, table } from '../format.ts'
+import type { CliIo } from '../io.ts'
+import { parseFormat } from '../runtime.ts'
+
+const SHOWN_LINES = 15
+
+interface DemoFlags {
+  psa: string
+  seed: string
+  devices: string
+  organizations: string
+}
+
+/** Registers `demo`: the whole job end to end against built-in fakes. */
+export function registerDemo(program: Command, io: CliIo): void {
+  program
+    .command('demo')
+    .description('Run the whole job against built-in NinjaOne and PSA fakes on 127.0.0.1')
+    .option('--psa <psa>', 'connectwise, autotask or halo', 'connectwise')
+    .option('--seed <n>', 'seed of the generated world', '42')
+    .option('--devices <n>', 'devices in the generated world', '2500')
+    .option('--organizations <n>', 'organizations in the generated world', '60')
+    .action(async (flags: DemoFlags) => {
+      const psa = parseFormat(flags.psa, ['connectwise', 'autotask', 'halo'] as const) as PsaKind
+      const say = (line: string) => io.stdout.write(`${line}\n`)
+      const demo = await setUpDemo({
+        psa,
+        seed: Number(flags.seed),
+        devices: Number(flags.devices),
+        organizations: Number(flags.organizations),
+        say,
+      })
+      try {
+        await printReconciliation(io, demo.ctx)
+        const approved = await approveLargestLeak(demo.ctx)
+        if (approved) {
+          const { item, result, psaQuantityNow } = approved
+          say(
+            `\nApproved ${item.id} (${item.organizationName}, ${item.service}): ` +
+              `${result.outcome}, quantity ${result.before} → ${result.after}; the PSA now ` +
+              `holds ${psaQuantityNow}. Recovered ${money(item.monthlyImpact)}/month.`,
+          )
+        }
+      } finally {
+        await demo.close()
+      }
+    })
+}
+
+async function printReconciliation(io: CliIo, ctx: Parameters<typeof loadReconciliation>[0]) {
+  const { items, totals } = await loadReconciliation(ctx)
+  const worst = [...items]
+    .filter((item) => item.status !== 'match')
+    .sort((a, b) => Math.abs(b.monthlyImpact) - Math.abs(a.monthlyImpact))
+    .slice(0, SHOWN_LINES)
+  const headers = ['ID', 'Organization', 'Service', 'Vendor', 'PSA', 'Delta', 'Impact/mo', 'Status']
+  const rows = worst.map((item) => [
+    item.id,
+    item.organizationName,
+    item.service,
+    String(item.vendorCount),
+    item.psaQuantity === null ? '-' : String(item.psaQuantity),
+    signed(item.delta),
+    money(item.monthlyImpact),
+    item.status,
+  ])
+  io.stdout.write(
+    `\nReconciliation: ${items.length} lines; the ${worst.length} largest differences:\n\n`,
+  )
+  io.stdout.write(`${table(headers, rows, [3, 4, 5, 6])}\n\n`)
+  io.stdout.write(
+    `Under-billed: ${money(totals.underBilled)}/month   Over-billed: ` +
+      `${money(totals.overBilled)}/month   (${totals.byStatus.match} lines match, ` +
+      `${totals.byStatus.ambiguous} ambiguous, ${totals.byStatus['new-revenue']} new revenue)\n`,
+  )
+}
