@@ -3,6 +3,7 @@
  * `connect` needs for each. Used by the demo, the benchmark and end-to-end tests.
  */
 import type { PsaKind } from '../src/psa/types.ts'
+import { startAutotaskFake } from './autotask/server.ts'
 import { startConnectWiseFake } from './connectwise/server.ts'
 import { FaultPlan } from './faults.ts'
 import { startHaloFake } from './halo/server.ts'
@@ -110,6 +111,30 @@ export async function startPsaFake(kind: PsaKind, world: World): Promise<PsaFake
         },
       }
     }
+    case 'autotask': {
+      const credentials = {
+        username: 'api-user@demo-msp.example',
+        integrationCode: 'DEMO-INTEGRATION-CODE',
+        secret: 'demo-autotask-secret',
+      }
+      const fake = await startAutotaskFake({ world, ...credentials })
+      return {
+        kind,
+        settings: {
+          zoneUrl: fake.zoneUrl,
+          username: credentials.username,
+          integrationCode: credentials.integrationCode,
+        },
+        secrets: { secret: credentials.secret },
+        fake,
+        control: {
+          // Autotask bills units per contract service, so the agreement id is not needed.
+          quantityOf: (_agreementId, lineId) => fake.unitsOf(lineId),
+          setQuantity: (_agreementId, lineId, quantity) => fake.setUnits(lineId, quantity),
+          writes: () => fake.adjustments.length,
+        },
+      }
+    }
     case 'halo': {
       const credentials = { clientId: 'demo-halo-client', clientSecret: 'demo-halo-secret' }
       const fake = await startHaloFake({ world, ...credentials })
@@ -127,7 +152,5 @@ export async function startPsaFake(kind: PsaKind, world: World): Promise<PsaFake
         },
       }
     }
-    default:
-      throw new Error(`No fake for ${kind} yet.`)
   }
 }

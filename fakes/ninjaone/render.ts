@@ -30,7 +30,7 @@ export class WorldView {
     return device.nodeClass ?? this.rolesById.get(device.nodeRoleId)?.nodeClass ?? null
   }
 
-  /** Returns the value stored under `key`, building it on first use; pages repeat references. */
+  /** Returns the value stored under `key`, built on first use, because pages repeat references. */
   cached<T>(key: string, build: () => T): T {
     let value = this.#rendered.get(key) as T | undefined
     if (value === undefined) {

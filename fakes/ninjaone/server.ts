@@ -27,7 +27,7 @@ export interface NinjaFakeOptions {
   clientSecret: string
   /** Injected failures. The fake creates an empty plan when absent. */
   faults?: FaultPlan
-  /** Lifetime of issued access tokens in seconds; 0 issues tokens that are already expired. */
+  /** Lifetime of issued access tokens in seconds. With 0, tokens are expired when issued. */
   tokenTtlSeconds?: number
   /** Larger `pageSize` values are capped to this without an error. */
   maxPageSize?: number
@@ -216,7 +216,7 @@ function sendFailure(reply: FastifyReply, status: number, resultCode: string, me
   return reply.code(status).send({ resultCode, errorMessage: message, incidentId: randomUUID() })
 }
 
-/** An invalid request parameter; the error handler sends it as a 400 NinjaOne error body. */
+/** An invalid request parameter, which the error handler sends as a 400 NinjaOne error body. */
 class BadRequest extends Error {}
 
 function registerApi(scope: FastifyInstance, state: FakeState): void {

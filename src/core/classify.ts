@@ -139,12 +139,18 @@ function serviceCountsOf(
   })
 }
 
+/** Orders strings by UTF-16 code units, the same on every host locale. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0
+  return a < b ? -1 : 1
+}
+
 function unclassifiedCountsOf(
   organizationId: number,
   classCounts: ReadonlyMap<string, number>,
 ): UnclassifiedCount[] {
   return [...classCounts]
     .filter(([nodeClass]) => !isClassified(nodeClass))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([nodeClass, count]) => ({ organizationId, nodeClass, count }))
 }

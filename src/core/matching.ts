@@ -1,8 +1,9 @@
 /** Account matching: exact auto-mapping of organizations to companies, and ranked suggestions. */
 import { distance } from 'fastest-levenshtein'
+import { AppError } from '../errors.ts'
 import type { AccountMapping, PsaCompany, VendorOrganization } from './types.ts'
 
-/** A PSA company proposed for an unmapped organization; `score` is 0..1 with 2 decimals. */
+/** A PSA company proposed for an unmapped organization, with a `score` of 0..1 (2 decimals). */
 export interface Suggestion {
   companyId: number
   companyName: string
@@ -148,7 +149,7 @@ function canonicalize(name: string): CanonicalName {
   }
 }
 
-/** Levenshtein similarity 0..1 of two strings; 1 when equal. */
+/** Returns the Levenshtein similarity of two strings: 1 when equal, 0 when nothing matches. */
 function stringSimilarity(a: string, b: string): number {
   const longest = Math.max(a.length, b.length)
   return longest === 0 ? 1 : 1 - distance(a, b) / longest
@@ -173,8 +174,10 @@ interface IndexedCompany {
 
 /**
  * Unmapped companies indexed by distinctive word. Each word is also indexed under its
- * one-character deletions, so a lookup finds the words one edit or one adjacent swap away
- * (a symmetric-deletion index) without comparing every word of the vocabulary.
+ * one-character deletions (a symmetric-deletion index), so a lookup finds every word one
+ * edit away without comparing every word of the vocabulary.
+ * NOTE: words two edits apart reach `NEAR_WORD_SIMILARITY` from 10 characters up, but the
+ * lookup finds only some of them (an adjacent swap, for one), so the others count as unequal.
  */
 class CompanyIndex {
   readonly entries: IndexedCompany[] = []
@@ -398,7 +401,7 @@ function compareSuggestions(a: Suggestion, b: Suggestion): number {
  * organization, each scoring at least 0.6. Only companies that share a word, or a word one
  * edit away, with the organization are scored, never all pairs. The map has an entry,
  * possibly empty, for every organization given. Scores are for suggestions only and never
- * map an account on their own.
+ * map an account on their own. Throws a `bad_request` AppError when `limit` is not >= 1.
  */
 export function suggestCompanies(
   orgs: VendorOrganization[],
@@ -406,6 +409,15 @@ export function suggestCompanies(
   mappedCompanyIds: ReadonlySet<number>,
   limit = 3,
 ): Map<number, Suggestion[]> {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new AppError(
+      'bad_request',
+      `Invalid suggestion limit ${limit}. Use a whole number >= 1.`,
+      {
+        limit,
+      },
+    )
+  }
   const index = new CompanyIndex(companies.filter((company) => !mappedCompanyIds.has(company.id)))
   const scratch: Scratch = {
     stamp: new Int32Array(index.entries.length),

@@ -32,7 +32,7 @@ function count(organizationId: number, service: ServiceName, value: number): Org
   return { organizationId, service, count: value }
 }
 
-/** Organization 1 maps to company 10; workstations and servers (two tiers) are mapped. */
+/** Builds an input where organization 1 maps to company 10, with workstations and two server tiers mapped. */
 function input(overrides: Partial<ReconcileInput> = {}): ReconcileInput {
   return {
     organizations: [
@@ -476,7 +476,7 @@ describe('reconcile at scale', () => {
     expect(large.lines.length).toBeGreaterThan(9000)
     expect(items.length).toBeGreaterThan(2000 * 7)
     expect(new Set(items.map((item) => item.id)).size).toBe(items.length)
-    // The brief asks for well under 200 ms; this bound leaves room for slow CI machines.
+    // The target is well under 200 ms, and the bound leaves room for slow CI machines.
     expect(elapsedMs).toBeLessThan(200)
   })
 })

@@ -2,6 +2,7 @@
 import { AppError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import { createConnectWiseAdapter, resolveConnectWiseBaseUrl } from './connectwise/index.ts'
+import { createAutotaskAdapter, resolveAutotaskZoneUrl } from './autotask/index.ts'
 import { createHaloAdapter, resolveHaloBaseUrl } from './halo/index.ts'
 import type { PsaAdapter, PsaKind } from './types.ts'
 
@@ -49,6 +50,21 @@ export function resolvePsaConnection(
         secrets: { privateKey: required(secrets, 'privateKey', 'ConnectWise private key') },
       }
     }
+    case 'autotask': {
+      const zoneUrl = resolveAutotaskZoneUrl(settings.zoneUrl)
+      return {
+        settings: {
+          zoneUrl: zoneUrl.href,
+          username: required(settings, 'username', 'Autotask API user name (--username)'),
+          integrationCode: required(
+            settings,
+            'integrationCode',
+            'Autotask integration code (--integration-code)',
+          ),
+        },
+        secrets: { secret: required(secrets, 'secret', 'Autotask API user secret') },
+      }
+    }
     case 'halo': {
       const apiUrl = resolveHaloBaseUrl(required(settings, 'apiUrl', 'HaloPSA API URL (--api-url)'))
       return {
@@ -59,8 +75,6 @@ export function resolvePsaConnection(
         secrets: { clientSecret: required(secrets, 'clientSecret', 'HaloPSA client secret') },
       }
     }
-    default:
-      throw new AppError('bad_request', `${PSA_NAMES[kind]} is not supported yet.`)
   }
 }
 
@@ -83,6 +97,16 @@ export function createPsaAdapter(
         },
         options,
       )
+    case 'autotask':
+      return createAutotaskAdapter(
+        {
+          zoneUrl: new URL(settings.zoneUrl!),
+          username: settings.username!,
+          integrationCode: settings.integrationCode!,
+          secret: secrets.secret!,
+        },
+        options,
+      )
     case 'halo':
       return createHaloAdapter(
         {
@@ -92,7 +116,5 @@ export function createPsaAdapter(
         },
         options,
       )
-    default:
-      throw new AppError('bad_request', `${PSA_NAMES[kind]} is not supported yet.`)
   }
 }

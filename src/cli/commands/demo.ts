@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 import { loadReconciliation } from '../../app/reconcile.ts'
-import { approveLargestLeak, setUpDemo } from '../../demo/run-demo.ts'
 import type { PsaKind } from '../../psa/types.ts'
 import { money, signed, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
@@ -27,6 +26,8 @@ export function registerDemo(program: Command, io: CliIo): void {
     .action(async (flags: DemoFlags) => {
       const psa = parseFormat(flags.psa, ['connectwise', 'autotask', 'halo'] as const) as PsaKind
       const say = (line: string) => io.stdout.write(`${line}\n`)
+      // Loaded on use: the fakes and their world generator are not needed by other commands.
+      const { approveLargestLeak, setUpDemo } = await import('../../demo/run-demo.ts')
       const demo = await setUpDemo({
         psa,
         seed: Number(flags.seed),

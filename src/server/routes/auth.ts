@@ -1,0 +1,110 @@
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { normalizeEmail } from '../../store/users.ts'
+import { clearSessionCookie, requireSession, setSessionCookie } from '../auth.ts'
+import { ApiError } from '../errors.ts'
+import { noContent, type RouteOptions, withErrors } from '../schemas.ts'
+
+/** Shortest password accepted for a new user. */
+export const MIN_PASSWORD_LENGTH = 12
+
+/** Sign-in attempts allowed per client address and email in one window. */
+export const LOGIN_ATTEMPTS = 5
+const LOGIN_WINDOW = '5 minutes'
+
+const userSchema = z.object({ id: z.number(), email: z.string() })
+
+const signedInSchema = z.object({ user: userSchema, csrfToken: z.string() })
+
+const sessionSchema = z.object({
+  user: userSchema.nullable(),
+  csrfToken: z.string().nullable(),
+  setupRequired: z.boolean(),
+})
+
+const email = z.email({ error: 'must be an email address' }).max(320)
+
+const loginBody = z.object({ email, password: z.string().min(1).max(1024) })
+
+const setupBody = z.object({
+  email,
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, { error: `use at least ${MIN_PASSWORD_LENGTH} characters` })
+    .max(1024),
+})
+
+function loginKey(request: FastifyRequest): string {
+  const body = request.body as { email?: unknown } | undefined
+  const address = typeof body?.email === 'string' ? normalizeEmail(body.email) : ''
+  return `${request.ip}|${address}`
+}
+
+/** Registers session, setup, sign-in and sign-out routes. */
+export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
+  const { users, secureCookies } = deps
+
+  app.get(
+    '/auth/session',
+    { schema: { tags: ['auth'], response: withErrors({ 200: sessionSchema }) } },
+    async (request) => ({
+      user: request.userSession?.user ?? null,
+      csrfToken: request.userSession?.csrfToken ?? null,
+      setupRequired: (await users.count()) === 0,
+    }),
+  )
+
+  app.post(
+    '/auth/setup',
+    { schema: { tags: ['auth'], body: setupBody, response: withErrors({ 200: signedInSchema }) } },
+    async (request, reply) => {
+      const user = await users.createFirst(request.body.email, request.body.password)
+      request.log.info({ userId: user.id }, 'first user created')
+      const session = await users.createSession(user)
+      setSessionCookie(request, reply, session.token, secureCookies)
+      return { user, csrfToken: session.csrfToken }
+    },
+  )
+
+  app.post(
+    '/auth/login',
+    {
+      schema: { tags: ['auth'], body: loginBody, response: withErrors({ 200: signedInSchema }) },
+      config: {
+        // preHandler, not onRequest: the key needs the parsed email.
+        rateLimit: {
+          max: LOGIN_ATTEMPTS,
+          timeWindow: LOGIN_WINDOW,
+          hook: 'preHandler',
+          keyGenerator: loginKey,
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = await users.verifyPassword(request.body.email, request.body.password)
+      if (!user) {
+        request.log.info({ email: normalizeEmail(request.body.email) }, 'sign-in rejected')
+        throw new ApiError(401, 'unauthorized', 'Wrong email or password.')
+      }
+      // A new token on every sign-in, so that a token planted before sign-in is worthless.
+      if (request.sessionToken) await users.deleteSession(request.sessionToken)
+      await users.deleteExpiredSessions()
+      const session = await users.createSession(user)
+      setSessionCookie(request, reply, session.token, secureCookies)
+      request.log.info({ userId: user.id }, 'signed in')
+      return { user, csrfToken: session.csrfToken }
+    },
+  )
+
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], response: withErrors({ 204: noContent }) } },
+    async (request, reply) => {
+      requireSession(request)
+      if (request.sessionToken) await users.deleteSession(request.sessionToken)
+      clearSessionCookie(request, reply, secureCookies)
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,149 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { AppContext } from '../app/context.ts'
+import { autoMapAccounts } from '../app/mapping.ts'
+import { runSync, type SyncOutcome, type SyncPhase } from '../app/sync.ts'
+import { AppError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+
+/** Progress of the running sync, or of the last one when none runs. */
+export interface SyncState {
+  running: boolean
+  runId: number | null
+  phase: SyncPhase | null
+  done: number
+}
+
+const RUN_ID_POLL_MS = 5
+
+/**
+ * Runs syncs in the background, one at a time per process, and keeps the latest progress.
+ * After a successful sync that finds no account mapping yet (the first one, or the first
+ * after a PSA change), organizations and companies with exactly equal names are mapped.
+ *
+ * NOTE: the one-at-a-time rule holds within this process only; a CLI `sync` started at the
+ * same time is not seen, and its `running` run is marked failed when a sync starts here.
+ */
+export class SyncRunner {
+  #logger: Logger
+  #state: SyncState = { running: false, runId: null, phase: null, done: 0 }
+  #queued: AppContext | undefined
+  #idleWaiters: (() => void)[] = []
+
+  constructor(logger: Logger) {
+    this.#logger = logger
+  }
+
+  /** The progress of the running sync, or the last progress of the previous one. */
+  current(): SyncState {
+    return { ...this.#state }
+  }
+
+  /** Starts a sync and returns its run id; throws `conflict` while another one runs. */
+  async start(ctx: AppContext): Promise<{ runId: number }> {
+    if (this.#state.running) {
+      const run = this.#state.runId === null ? '' : ` (run ${this.#state.runId})`
+      throw new AppError(
+        'conflict',
+        `A sync is already running${run}. Wait for it to finish; GET /api/sync/current shows ` +
+          'its progress.',
+      )
+    }
+    return this.#launch(ctx)
+  }
+
+  /** Starts a sync now, or right after the running one so that it sees the latest changes. */
+  request(ctx: AppContext): void {
+    if (this.#state.running) {
+      this.#queued = ctx
+      return
+    }
+    this.#launch(ctx).catch((error: unknown) => this.#logFailure(error))
+  }
+
+  /** Resolves once no sync runs and none is queued. */
+  idle(): Promise<void> {
+    if (!this.#state.running) return Promise.resolve()
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
+  }
+
+  async #launch(ctx: AppContext): Promise<{ runId: number }> {
+    // Each launch gets its own state object, so a late callback never updates a newer run.
+    const state: SyncState = { running: true, runId: null, phase: null, done: 0 }
+    this.#state = state
+    let previousRunId: number
+    let sync: Promise<SyncOutcome>
+    try {
+      previousRunId = (await ctx.store.snapshots.latestRun())?.id ?? 0
+      sync = runSync(ctx, (progress) => {
+        state.phase = progress.phase
+        state.done = progress.done
+      })
+    } catch (error) {
+      this.#finish()
+      throw error
+    }
+    void this.#complete(ctx, sync, state)
+    const runId = await this.#awaitRunId(ctx, previousRunId, sync)
+    state.runId ??= runId
+    return { runId }
+  }
+
+  /**
+   * Waits until the sync has created its run. `runSync` reports the run id only when it
+   * ends, so the newest run is polled; it is this sync's run because syncs here run one at a
+   * time. A sync that fails before creating a run rejects with its error instead.
+   */
+  async #awaitRunId(ctx: AppContext, previousRunId: number, sync: Promise<SyncOutcome>) {
+    let settled = false
+    const outcome = sync.finally(() => {
+      settled = true
+    })
+    outcome.catch(() => {})
+    for (;;) {
+      const latest = await ctx.store.snapshots.latestRun()
+      if (latest && latest.id > previousRunId) return latest.id
+      if (settled) return (await outcome).run.id
+      await sleep(RUN_ID_POLL_MS)
+    }
+  }
+
+  async #complete(ctx: AppContext, sync: Promise<SyncOutcome>, state: SyncState) {
+    try {
+      const outcome = await sync
+      state.runId = outcome.run.id
+      if (outcome.ok) await this.#mapExactNamesOnce(ctx)
+      else this.#logger.warn({ runId: outcome.run.id, error: outcome.error }, 'sync failed')
+    } catch (error) {
+      this.#logFailure(error)
+    } finally {
+      this.#finish()
+    }
+  }
+
+  async #mapExactNamesOnce(ctx: AppContext): Promise<void> {
+    const integrations = await ctx.store.integrations.list()
+    if (!integrations.some((integration) => integration.role === 'psa')) return
+    if ((await ctx.store.mappings.accountMappings()).length > 0) return
+    const added = await autoMapAccounts(ctx)
+    this.#logger.info({ added }, 'mapped accounts with exactly equal names')
+  }
+
+  #logFailure(error: unknown): void {
+    if (error instanceof AppError) {
+      this.#logger.warn({ code: error.code, message: error.message }, 'sync did not run')
+      return
+    }
+    this.#logger.error({ err: error }, 'sync failed with an unexpected error')
+  }
+
+  #finish(): void {
+    const next = this.#queued
+    this.#queued = undefined
+    if (next) {
+      this.#launch(next).catch((error: unknown) => this.#logFailure(error))
+      return
+    }
+    this.#state.running = false
+    for (const resolve of this.#idleWaiters.splice(0)) resolve()
+  }
+}

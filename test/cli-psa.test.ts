@@ -1,0 +1,122 @@
+/**
+ * The CLI flow — connect, sync, map, reconcile, approve — against the Autotask and HaloPSA
+ * fakes. The ConnectWise PSA flow, with every fault case, is in cli-flow.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DemoFakes, startDemoFakes } from '../fakes/demo-world.ts'
+import { type CliRun, runCli } from './cli.ts'
+import { makeDataDir } from './stores.ts'
+
+const CONNECT_ARGS = {
+  autotask: (s: Record<string, string>) => [
+    'connect',
+    'autotask',
+    '--username',
+    s.username!,
+    '--integration-code',
+    s.integrationCode!,
+    '--zone-url',
+    s.zoneUrl!,
+    '--secret-stdin',
+  ],
+  halo: (s: Record<string, string>) => [
+    'connect',
+    'halo',
+    '--api-url',
+    s.apiUrl!,
+    '--client-id',
+    s.clientId!,
+    '--client-secret-stdin',
+  ],
+}
+
+describe.each(['autotask', 'halo'] as const)('CLI flow on %s', (kind) => {
+  let fakes: DemoFakes
+  let env: NodeJS.ProcessEnv
+  const cli = (args: string[], stdin = ''): Promise<CliRun> => runCli(args, env, stdin)
+
+  beforeAll(async () => {
+    fakes = await startDemoFakes({ psa: kind, seed: 23, devices: 700, organizations: 20 })
+    env = {
+      ...makeDataDir().env,
+      MSP_RECON_ALLOWED_HOSTS: '127.0.0.1',
+      MSP_RECON_HTTP_BACKOFF_MS: '1',
+    }
+  })
+
+  afterAll(async () => {
+    await fakes?.close()
+  })
+
+  it('connects, syncs, maps, reconciles and approves', { timeout: 120_000 }, async () => {
+    const ninja = await cli(
+      [
+        'connect',
+        'ninjaone',
+        '--api-url',
+        fakes.ninja.url,
+        '--client-id',
+        fakes.ninja.clientId,
+        '--client-secret-stdin',
+      ],
+      fakes.ninja.clientSecret,
+    )
+    expect(ninja.code).toBe(0)
+    const secret = Object.values(fakes.psa.secrets)[0]!
+    const psa = await cli(CONNECT_ARGS[kind](fakes.psa.settings), `${secret}\n`)
+    expect(psa.stderr).toBe('')
+    expect(psa.code).toBe(0)
+
+    const sync = await cli(['sync'])
+    expect(sync.stderr).toBe('')
+    expect(sync.stdout).toContain('Synced 700 devices in 20 organizations')
+    expect((await cli(['map', 'accounts', '--auto'])).code).toBe(0)
+    for (const product of fakes.world.products.filter((p) => p.service !== null)) {
+      const mapped = await cli([
+        'map',
+        'service',
+        '--service',
+        product.service!,
+        '--product',
+        String(product.id),
+      ])
+      expect(mapped.stderr).toBe('')
+    }
+
+    const items = JSON.parse((await cli(['reconcile', '--format', 'json'])).stdout) as {
+      id: string
+      status: string
+      vendorCount: number
+      psaQuantity: number
+      agreementId: number
+      additionId: number
+    }[]
+    const target = items.find((item) => item.status === 'under-billed' && item.vendorCount > 0)
+    expect(target).toBeDefined()
+    const today = new Date().toISOString().slice(0, 10)
+    const approve = await cli([
+      'approve',
+      target!.id,
+      '--effective-date',
+      today,
+      '--format',
+      'json',
+    ])
+    expect(approve.stderr).toBe('')
+    expect(JSON.parse(approve.stdout)).toEqual([
+      expect.objectContaining({
+        id: target!.id,
+        outcome: 'written',
+        before: target!.psaQuantity,
+        after: target!.vendorCount,
+      }),
+    ])
+    const { control } = fakes.psa
+    expect(control.quantityOf(target!.agreementId, target!.additionId)).toBe(target!.vendorCount)
+    const writes = control.writes()
+
+    const again = await cli(['approve', target!.id, '--format', 'json'])
+    expect(JSON.parse(again.stdout)[0].outcome).toBe('unchanged')
+    expect(control.writes()).toBe(writes)
+  })
+})
