@@ -5,19 +5,21 @@
  *
  *   npm run bench [-- --devices 100000 --organizations 2000 --latency 20]
  */
+import '../src/runtime-flags.ts'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createContext } from '../src/app/context.ts'
 import { connectNinjaOne, connectPsa } from '../src/app/integrations.ts'
 import { autoMapAccounts, mapService } from '../src/app/mapping.ts'
 import { loadReconciliation } from '../src/app/reconcile.ts'
 import { runSync } from '../src/app/sync.ts'
-import { NINJA_PAGE_SIZE } from '../src/vendors/ninjaone/client.ts'
 import { Store } from '../src/store/store.ts'
+import { NINJA_PAGE_SIZE } from '../src/vendors/ninjaone/client.ts'
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +37,12 @@ interface FakeInfo {
   psa: { settings: Record<string, string>; secrets: Record<string, string> }
   products: { id: number; service: string }[]
 }
+
+// The fakes run from the same build as this file: compiled JavaScript or TypeScript under tsx.
+const compiled = import.meta.url.endsWith('.js')
+const fakesScript = fileURLToPath(
+  new URL(`fakes-process.${compiled ? 'js' : 'ts'}`, import.meta.url),
+)
 
 async function startFakes() {
   const child = spawn(
@@ -60,6 +68,14 @@ async function startFakes() {
   return { child, info: JSON.parse(first!) as FakeInfo }
 }
 
+// Samples RSS every 20 ms so the report can say which phase needed the memory.
+const phasePeakMb: Record<string, number> = {}
+let phase = 'start'
+const sampler = setInterval(() => {
+  const rssMb = process.memoryUsage().rss / 1048576
+  phasePeakMb[phase] = Math.max(phasePeakMb[phase] ?? 0, +rssMb.toFixed(1))
+}, 20)
+
 const { child, info } = await startFakes()
 process.env.MSP_RECON_ALLOWED_HOSTS = '127.0.0.1'
 const dataDir = mkdtempSync(join(tmpdir(), 'msp-recon-bench-'))
@@ -73,14 +89,22 @@ try {
   })
   await connectPsa(ctx, { kind: 'connectwise', ...info.psa })
 
+  phase = 'sync'
   const started = performance.now()
-  const outcome = await runSync(ctx)
+  let vendorMs = 0
+  const outcome = await runSync(ctx, (progress) => {
+    phase = `sync:${progress.phase}`
+    if (progress.phase === 'companies' && vendorMs === 0) vendorMs = performance.now() - started
+  })
   const syncMs = performance.now() - started
   if (!outcome.ok) throw new Error(`sync failed: ${outcome.error}`)
 
+  phase = 'map'
   await autoMapAccounts(ctx)
   for (const product of info.products) await mapService(ctx, product.service, product.id)
+  phase = 'reconcile'
   const reconciliation = await loadReconciliation(ctx)
+  phase = 'report'
 
   const orgPages = Math.ceil(organizations / NINJA_PAGE_SIZE)
   const minimum = Math.ceil(devices / NINJA_PAGE_SIZE) + orgPages + 1
@@ -94,10 +118,12 @@ try {
     requestRatio: +(run.vendorRequests / minimum).toFixed(3),
     psaRequests: run.psaRequests,
     syncSeconds: +(syncMs / 1000).toFixed(2),
+    vendorSyncSeconds: +(vendorMs / 1000).toFixed(2),
     minimumSeconds: +((minimum * latencyMs) / 1000).toFixed(2),
     peakRssMb: +peakRssMb.toFixed(1),
     reconcileItems: reconciliation.items.length,
     reconcileComputeMs: +reconciliation.computeMs.toFixed(1),
+    phasePeakRssMb: phasePeakMb,
   }
   console.log(JSON.stringify(report, null, 2))
   const failures = [
@@ -112,6 +138,7 @@ try {
     console.log('All targets met.')
   }
 } finally {
+  clearInterval(sampler)
   await store.close()
   child.kill('SIGTERM')
   rmSync(dataDir, { recursive: true, force: true })

@@ -16,13 +16,19 @@ export interface AccountRow {
   suggestions: Suggestion[]
 }
 
+const NO_SYNC_YET = 'No successful sync yet. Run: msp-recon sync'
+
 /** Reads the current snapshot; mapping needs organizations and companies from a sync. */
 export async function requireSnapshot(ctx: AppContext): Promise<Snapshot> {
   const snapshot = await ctx.store.snapshots.current()
-  if (!snapshot) {
-    throw new AppError('not_found', 'No successful sync yet. Run: msp-recon sync')
-  }
+  if (!snapshot) throw new AppError('not_found', NO_SYNC_YET)
   return snapshot
+}
+
+async function requireSyncedRun(ctx: AppContext): Promise<void> {
+  if (!(await ctx.store.snapshots.latestSucceededRun())) {
+    throw new AppError('not_found', NO_SYNC_YET)
+  }
 }
 
 /** Lists every organization with its mapping, or ranked suggestions when unmapped. */
@@ -65,15 +71,16 @@ export async function autoMapAccounts(ctx: AppContext): Promise<number> {
 
 /** Maps one organization to one company after checking both exist and the company is free. */
 export async function mapAccount(ctx: AppContext, organizationId: number, companyId: number) {
-  const snapshot = await requireSnapshot(ctx)
-  const org = snapshot.organizations.find((candidate) => candidate.id === organizationId)
+  const { snapshots } = ctx.store
+  await requireSyncedRun(ctx)
+  const org = await snapshots.findInCurrent('vendor_organizations', organizationId)
   if (!org) {
     throw new AppError(
       'not_found',
       `Unknown NinjaOne organization ${organizationId}. List them with: msp-recon map accounts --list`,
     )
   }
-  const company = snapshot.companies.find((candidate) => candidate.id === companyId)
+  const company = await snapshots.findInCurrent('psa_companies', companyId)
   if (!company) {
     throw new AppError(
       'not_found',
@@ -85,13 +92,11 @@ export async function mapAccount(ctx: AppContext, organizationId: number, compan
     (mapping) => mapping.companyId === companyId && mapping.organizationId !== organizationId,
   )
   if (holder) {
-    const holderName =
-      snapshot.organizations.find((candidate) => candidate.id === holder.organizationId)?.name ??
-      `organization ${holder.organizationId}`
+    const holderOrg = await snapshots.findInCurrent('vendor_organizations', holder.organizationId)
     throw new AppError(
       'conflict',
-      `PSA company ${companyId} (${company.name}) is already mapped to ${holderName}. Unmap ` +
-        'it first.',
+      `PSA company ${companyId} (${company.name}) is already mapped to ` +
+        `${holderOrg?.name ?? `organization ${holder.organizationId}`}. Unmap it first.`,
     )
   }
   await ctx.store.mappings.setAccountMapping(organizationId, companyId, 'manual')
@@ -154,8 +159,8 @@ export async function listServices(ctx: AppContext) {
 /** Maps a PSA product to a service; a product bills one service only. */
 export async function mapService(ctx: AppContext, serviceName: string, productId: number) {
   const service = parseService(serviceName)
-  const snapshot = await requireSnapshot(ctx)
-  const product = snapshot.products.find((candidate) => candidate.id === productId)
+  await requireSyncedRun(ctx)
+  const product = await ctx.store.snapshots.findInCurrent('psa_products', productId)
   if (!product) {
     throw new AppError(
       'not_found',

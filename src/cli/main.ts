@@ -5,6 +5,7 @@ import { registerConnect } from './commands/connect.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerMap } from './commands/map.ts'
 import { registerReconcile } from './commands/reconcile.ts'
+import { registerServe } from './commands/serve.ts'
 import { registerSync } from './commands/sync.ts'
 import { type CliIo, processIo } from './io.ts'
 
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
   registerReconcile(program, io)
   registerAdmin(program, io)
   registerDemo(program, io)
+  registerServe(program, io)
   for (const command of program.commands) applyExitOverride(command)
   return program
 }

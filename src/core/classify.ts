@@ -69,6 +69,12 @@ export function effectiveClass(
   return presentClass(device.nodeClass) ?? roleClass ?? UNKNOWN_CLASS
 }
 
+/** Counts per organization and service, and the devices no service but Total Devices bills. */
+export interface DeviceCounts {
+  counts: OrgServiceCount[]
+  unclassified: UnclassifiedCount[]
+}
+
 /**
  * Counts devices per organization and service, one page at a time. It keeps one number per
  * (organization, class) and never the devices, so memory does not grow with the device count.
@@ -107,10 +113,7 @@ export class DeviceCounter {
    * service order. Also returns, per organization and class, the devices whose class bills
    * under no service but Total Devices.
    */
-  result(organizationIds: Iterable<number>): {
-    counts: OrgServiceCount[]
-    unclassified: UnclassifiedCount[]
-  } {
+  result(organizationIds: Iterable<number>): DeviceCounts {
     const orgIds = new Set(organizationIds)
     for (const orgId of this.#classCounts.keys()) orgIds.add(orgId)
     const sortedOrgIds = [...orgIds].sort((a, b) => a - b)

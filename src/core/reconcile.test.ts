@@ -32,7 +32,7 @@ function count(organizationId: number, service: ServiceName, value: number): Org
   return { organizationId, service, count: value }
 }
 
-/** Builds an input where organization 1 maps to company 10, with workstations and two server tiers mapped. */
+/** Builds an input: organization 1 maps to company 10, workstations and 2 server tiers map. */
 function input(overrides: Partial<ReconcileInput> = {}): ReconcileInput {
   return {
     organizations: [

@@ -94,22 +94,22 @@ function uniqueAccountMappings(accountMappings: AccountMapping[]): AccountMappin
   const orgByCompany = new Map<number, number>()
   for (const mapping of accountMappings) {
     const { organizationId, companyId } = mapping
-    const companyIds = [byOrg.get(organizationId)?.companyId ?? companyId, companyId]
-    if (companyIds[0] !== companyId) {
+    const mappedCompanyId = byOrg.get(organizationId)?.companyId ?? companyId
+    if (mappedCompanyId !== companyId) {
       throw new AppError(
         'conflict',
-        `Organization ${organizationId} is mapped to two PSA companies (${companyIds.join(' and ')}). ` +
-          'Remove one of the account mappings.',
-        { organizationId, companyIds },
+        `Organization ${organizationId} is mapped to two PSA companies ` +
+          `(${mappedCompanyId} and ${companyId}). Remove one of the account mappings.`,
+        { organizationId, companyIds: [mappedCompanyId, companyId] },
       )
     }
-    const organizationIds = [orgByCompany.get(companyId) ?? organizationId, organizationId]
-    if (organizationIds[0] !== organizationId) {
+    const mappedOrgId = orgByCompany.get(companyId) ?? organizationId
+    if (mappedOrgId !== organizationId) {
       throw new AppError(
         'conflict',
-        `PSA company ${companyId} is mapped to two organizations (${organizationIds.join(' and ')}). ` +
-          'Remove one of the account mappings.',
-        { companyId, organizationIds },
+        `PSA company ${companyId} is mapped to two organizations ` +
+          `(${mappedOrgId} and ${organizationId}). Remove one of the account mappings.`,
+        { companyId, organizationIds: [mappedOrgId, organizationId] },
       )
     }
     byOrg.set(organizationId, mapping)

@@ -3,11 +3,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyRequest,
-} from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -18,9 +14,9 @@ import { type Logger, REDACTED_PATHS } from '../log.ts'
 import type { Store } from '../store/store.ts'
 import { UserRepository } from '../store/users.ts'
 import { installSessionHook, SESSION_COOKIE } from './auth.ts'
-import { ApiError, installErrorHandler } from './errors.ts'
+import { installErrorHandler } from './errors.ts'
 import { accountRoutes } from './routes/accounts.ts'
-import { authRoutes } from './routes/auth.ts'
+import { authRoutes, tooManyAttempts } from './routes/auth.ts'
 import { integrationRoutes } from './routes/integrations.ts'
 import { reconciliationRoutes } from './routes/reconciliation.ts'
 import { serviceRoutes } from './routes/services.ts'
@@ -29,20 +25,20 @@ import type { RouteDeps } from './schemas.ts'
 import { SyncRunner } from './sync-runner.ts'
 import { installWebApp, isApiPath } from './web-app.ts'
 
-/** What the server is built from. */
+/** Parts and settings of the server. */
 export interface ServerOptions {
   store: Store
-  /** Structured logger; request logs carry method, URL and status, never headers or bodies. */
+  /** Structured logger. Request logs carry method, URL and status, never headers or bodies. */
   logger: Logger
-  /** Folder of the built web app; served when it contains index.html. */
+  /** Folder of the built web app, served when it contains index.html. */
   webDist?: string
   /** Marks the session cookie Secure and sends HSTS, for servers behind a TLS proxy. */
   secureCookies?: boolean
-  /** Vendor and PSA client settings; `MSP_RECON_HTTP_*` variables when absent. */
+  /** Vendor and PSA client settings, read from `MSP_RECON_HTTP_*` variables when absent. */
   http?: HttpSettings
 }
 
-/** A built server and the parts tests and the CLI look at. */
+/** A built msp-recon server. */
 export type Server = FastifyInstance
 
 /**
@@ -69,8 +65,8 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
   await app.register(fastifyCookie)
   await app.register(fastifyRateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) =>
-      new ApiError(429, 'rate_limited', `Too many sign-in attempts. Try again in ${context.after}.`),
+    // Only sign-in is rate limited, so the error names it.
+    errorResponseBuilder: (_request, context) => tooManyAttempts(context.ttl),
   })
   await app.register(fastifySwagger, openApiOptions())
 
@@ -132,13 +128,13 @@ function installJsonParser(app: FastifyInstance): void {
 function installResponseHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
-    // API answers are per user and may name customers, so no cache may keep them.
+    // API responses are per user and may name customers, so no cache may keep them.
     if (isApiPath(request.url)) reply.header('cache-control', 'no-store')
   })
 }
 
 /**
- * A Content Security Policy for a same-origin single-page app: scripts, data and frames from
+ * Builds the Helmet options with a Content Security Policy for a same-origin single-page app: scripts, data and frames from
  * this origin only. Inline styles stay allowed because Mantine injects its CSS variables in
  * a style element and charts set style attributes.
  */
@@ -163,6 +159,7 @@ function helmetOptions(secure: boolean) {
     // HSTS only makes sense when the site is reached over HTTPS.
     strictTransportSecurity: secure ? { maxAge: 31_536_000 } : false,
     referrerPolicy: { policy: 'no-referrer' as const },
+    frameguard: { action: 'deny' as const },
   }
 }
 

@@ -4,13 +4,13 @@ import { SESSION_TTL_MS, type Session, type UserRepository } from '../store/user
 import { ApiError } from './errors.ts'
 import { isApiPath } from './web-app.ts'
 
-/** Name of the session cookie; its value is a random token, stored server-side as SHA-256. */
+/** Name of the session cookie. Its value is a random token, stored server-side as SHA-256. */
 export const SESSION_COOKIE = 'msp_session'
 
 /** Header that carries the session's CSRF token on state-changing requests. */
 export const CSRF_HEADER = 'x-csrf-token'
 
-/** Routes reachable without a session, as `METHOD /path`; every other API route needs one. */
+/** Routes reachable without a session, as `METHOD /path`. Every other API route needs one. */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/auth/session',
   'POST /api/auth/login',
@@ -29,7 +29,7 @@ declare module 'fastify' {
   }
 }
 
-/** What the session hook needs. */
+/** Settings of the session hook. */
 export interface AuthOptions {
   users: UserRepository
   /** Marks the cookie Secure even on plain HTTP, for servers behind a TLS proxy. */
@@ -38,7 +38,7 @@ export interface AuthOptions {
 
 /**
  * Decides whether a request needs a session. Unmatched URLs and web app routes are checked by
- * their path, so that an unknown `/api/...` URL answers 401 and reveals no route names.
+ * their path, so that an unknown `/api/...` URL gets a 401 and reveals no route names.
  */
 function needsSession(request: FastifyRequest): boolean {
   const route = request.routeOptions.url
@@ -47,15 +47,15 @@ function needsSession(request: FastifyRequest): boolean {
 }
 
 /** Compares two tokens in constant time, whatever their lengths. */
-export function tokensEqual(given: string, expected: string): boolean {
+export function tokensEqual(actual: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest()
-  return timingSafeEqual(digest(given), digest(expected))
+  return timingSafeEqual(digest(actual), digest(expected))
 }
 
 function checkCsrf(request: FastifyRequest, session: Session): void {
   const header = request.headers[CSRF_HEADER]
-  const given = typeof header === 'string' ? header : ''
-  if (given === '' || !tokensEqual(given, session.csrfToken)) {
+  const sentToken = typeof header === 'string' ? header : ''
+  if (sentToken === '' || !tokensEqual(sentToken, session.csrfToken)) {
     throw new ApiError(
       403,
       'csrf',

@@ -49,11 +49,11 @@ function validationBody(error: FastifyError & { validation: { instancePath: stri
   const location = LOCATIONS[error.validationContext ?? 'body'] ?? 'the request'
   const field = issue.instancePath.split('/').filter(Boolean).join('.')
   const detail = (issue.message ?? 'invalid value').replace(/\.$/, '')
-  const missing = detail.endsWith('received undefined')
+  const missing = /received (undefined|null)$/.test(detail)
   if (field === '') {
     const message = missing
-      ? `Missing ${location}: send a JSON object.`
-      : `Invalid ${location}: ${detail}.`
+      ? 'Missing request body: send a JSON object.'
+      : `Invalid ${location.replace(/^the /, '')}: ${detail}.`
     return errorBody('validation', message)
   }
   const message = missing
@@ -79,7 +79,7 @@ function sendError(reply: FastifyReply, status: number, body: ErrorBody): Fastif
   return reply.code(status).type('application/json').send(body)
 }
 
-/** Maps every error to the contract's shape; unexpected ones become a logged 500. */
+/** Maps every error to the contract's shape. Unexpected errors become a logged 500. */
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(error)) {
     return sendError(reply, 400, validationBody(error))
@@ -88,9 +88,9 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
     return sendError(reply, error.statusCode, errorBody(error.code, error.message))
   }
   if (isAppError(error)) {
-    if (error.httpStatus >= 500) {
-      request.log.warn({ code: error.code, message: error.message }, 'request failed upstream')
-    }
+    const fields = { code: error.code, message: error.message }
+    if (error.httpStatus >= 500) request.log.warn(fields, 'request failed upstream')
+    else request.log.info(fields, 'request rejected')
     return sendError(reply, error.httpStatus, errorBody(error.code, error.message))
   }
   const status = error.statusCode ?? 500

@@ -6,7 +6,7 @@ import type { UserRepository } from '../store/users.ts'
 import { errorBodySchema } from './errors.ts'
 import type { SyncRunner } from './sync-runner.ts'
 
-/** What every route module needs, passed as plugin options. */
+/** Dependencies of every route module, passed as plugin options. */
 export interface RouteDeps {
   store: Store
   users: UserRepository
@@ -32,12 +32,12 @@ export function withErrors<T extends Record<number, z.ZodType>>(success: T) {
 /** A positive whole-number id in the URL path. */
 export const idParam = z.coerce.number().int().positive()
 
-/** A non-empty string of bounded length, trimmed. */
+/** Builds the schema of a trimmed, non-empty string of at most `max` characters. */
 export function text(max = 1000) {
   return z.string().trim().min(1, { error: 'must not be empty' }).max(max)
 }
 
-/** A secret field: bounded, never trimmed of inner content, never echoed. */
+/** A secret field: non-empty, at most 4096 characters, kept exactly as sent. */
 export const secret = z.string().min(1, { error: 'must not be empty' }).max(4096)
 
 /** The empty reply of 204 routes. */

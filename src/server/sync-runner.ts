@@ -20,8 +20,8 @@ const RUN_ID_POLL_MS = 5
  * After a successful sync that finds no account mapping yet (the first one, or the first
  * after a PSA change), organizations and companies with exactly equal names are mapped.
  *
- * NOTE: the one-at-a-time rule holds within this process only; a CLI `sync` started at the
- * same time is not seen, and its `running` run is marked failed when a sync starts here.
+ * NOTE: the one-at-a-time rule applies within this process only. A CLI `sync` started at the
+ * same time goes unnoticed, and its `running` run is marked failed when a sync starts here.
  */
 export class SyncRunner {
   #logger: Logger
@@ -33,12 +33,12 @@ export class SyncRunner {
     this.#logger = logger
   }
 
-  /** The progress of the running sync, or the last progress of the previous one. */
+  /** Returns the progress of the running sync, or the last progress of the previous one. */
   current(): SyncState {
     return { ...this.#state }
   }
 
-  /** Starts a sync and returns its run id; throws `conflict` while another one runs. */
+  /** Starts a sync and returns its run id, or throws `conflict` while another one runs. */
   async start(ctx: AppContext): Promise<{ runId: number }> {
     if (this.#state.running) {
       const run = this.#state.runId === null ? '' : ` (run ${this.#state.runId})`
@@ -51,7 +51,7 @@ export class SyncRunner {
     return this.#launch(ctx)
   }
 
-  /** Starts a sync now, or right after the running one so that it sees the latest changes. */
+  /** Starts a sync now, or right after the running one so that it reads the latest changes. */
   request(ctx: AppContext): void {
     if (this.#state.running) {
       this.#queued = ctx
@@ -89,9 +89,9 @@ export class SyncRunner {
   }
 
   /**
-   * Waits until the sync has created its run. `runSync` reports the run id only when it
-   * ends, so the newest run is polled; it is this sync's run because syncs here run one at a
-   * time. A sync that fails before creating a run rejects with its error instead.
+   * Waits until the sync has created its run. `runSync` returns the run id only when it
+   * ends, so this polls the newest run, which belongs to this sync because syncs here run
+   * one at a time. A sync that fails before creating a run rejects with its error instead.
    */
   async #awaitRunId(ctx: AppContext, previousRunId: number, sync: Promise<SyncOutcome>) {
     let settled = false

@@ -4,13 +4,13 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { errorBody } from './errors.ts'
 
-/** True for `/api` and everything under it, whatever the case. */
+/** Returns true for `/api` and every path under it, in any letter case. */
 export function isApiPath(url: string): boolean {
   const path = (url.split('?')[0] ?? '').toLowerCase()
   return path === '/api' || path.startsWith('/api/')
 }
 
-/** True when the last path segment has no file extension, as client-side routes have. */
+/** Returns true when the last path segment has no file extension, like client-side routes. */
 function looksLikeAppRoute(path: string): boolean {
   const last = path.split('/').pop() ?? ''
   return !last.includes('.')
@@ -43,10 +43,10 @@ export async function installWebApp(app: FastifyInstance, webDist?: string): Pro
     if (served && isPageRequest && !isApiPath(path) && looksLikeAppRoute(path)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html')
     }
-    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path
+    const shortPath = path.length > 200 ? `${path.slice(0, 200)}…` : path
     return reply
       .code(404)
-      .send(errorBody('not_found', `No route for ${request.method} ${shown}.`))
+      .send(errorBody('not_found', `No route for ${request.method} ${shortPath}.`))
   })
   return served
 }

@@ -25,6 +25,8 @@ export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
 export interface OpenDatabase {
   db: Kysely<Database>
   dialect: Dialect
+  /** The SQLite connection under Kysely, for bulk inserts through one prepared statement. */
+  sqlite?: SQLite.Database
 }
 
 // PostgreSQL `double precision` already parses to a number; bigint counts (COUNT(*)) do not.

@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3'
 import type { Insertable, Kysely, Selectable } from 'kysely'
 import type { ServiceName } from '../core/services.ts'
 import type {
@@ -70,8 +71,17 @@ export class SnapshotRepository {
   #db: Kysely<Database>
   #batchSize: number
 
-  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+  #insertDevice: SQLite.Statement | undefined
+
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', sqlite?: SQLite.Database) {
     this.#db = db
+    // One prepared statement reused for every device keeps a 100k-device sync from compiling
+    // hundreds of large multi-row statements whose native memory the GC frees late.
+    this.#insertDevice = sqlite?.prepare(
+      `INSERT INTO vendor_devices (run_id, id, organization_id, node_class, billing_class,
+        node_role_id, display_name, approval_status, offline, last_contact)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
     // Keeps each INSERT under SQLite's and PostgreSQL's bound-parameter limits.
     this.#batchSize = dialect === 'sqlite' ? 400 : 1000
   }
@@ -198,27 +208,45 @@ export class SnapshotRepository {
     )
   }
 
-  /** Stages one page of devices with the class each bills as. */
+  /** Stages one page of devices with the class each bills as, in one transaction. */
   async addDevices(
     runId: number,
     devices: readonly VendorDevice[],
     billingClass: (device: VendorDevice) => string,
   ): Promise<void> {
-    await this.#insertBatches(
-      'vendor_devices',
-      devices.map((device) => ({
-        run_id: runId,
-        id: device.id,
-        organization_id: device.organizationId,
-        node_class: device.nodeClass,
-        billing_class: billingClass(device),
-        node_role_id: device.nodeRoleId,
-        display_name: device.displayName,
-        approval_status: device.approvalStatus,
-        offline: device.offline === null ? null : device.offline ? 1 : 0,
-        last_contact: device.lastContact,
-      })),
-    )
+    const rows = devices.map((device) => ({
+      run_id: runId,
+      id: device.id,
+      organization_id: device.organizationId,
+      node_class: device.nodeClass,
+      billing_class: billingClass(device),
+      node_role_id: device.nodeRoleId,
+      display_name: device.displayName,
+      approval_status: device.approvalStatus,
+      offline: device.offline === null ? null : device.offline ? 1 : 0,
+      last_contact: device.lastContact,
+    }))
+    const insert = this.#insertDevice
+    if (!insert) {
+      await this.#insertBatches('vendor_devices', rows)
+      return
+    }
+    insert.database.transaction(() => {
+      for (const row of rows) {
+        insert.run(
+          row.run_id,
+          row.id,
+          row.organization_id,
+          row.node_class,
+          row.billing_class,
+          row.node_role_id,
+          row.display_name,
+          row.approval_status,
+          row.offline,
+          row.last_contact,
+        )
+      }
+    })()
   }
 
   async addCounts(
@@ -348,6 +376,21 @@ export class SnapshotRepository {
         updatedAt: row.updated_at,
       })),
     }
+  }
+
+  /** Finds one organization, company or product of the current snapshot by id. */
+  async findInCurrent(
+    table: 'vendor_organizations' | 'psa_companies' | 'psa_products',
+    id: number,
+  ): Promise<{ id: number; name: string } | undefined> {
+    const run = await this.latestSucceededRun()
+    if (!run) return undefined
+    return this.#db
+      .selectFrom(table)
+      .select(['id', 'name'])
+      .where('run_id', '=', run.id)
+      .where('id', '=', id)
+      .executeTakeFirst()
   }
 
   /** Records a quantity written to the PSA in the current snapshot, so reconcile shows it. */

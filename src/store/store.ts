@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import { ApprovalRepository } from './approvals.ts'
 import { type DatabaseOptions, openDatabase, resolveDataDir } from './database.ts'
@@ -17,11 +18,11 @@ export class Store {
   readonly mappings: MappingRepository
   readonly approvals: ApprovalRepository
 
-  constructor(db: Kysely<Database>, dialect: Dialect, key: Buffer) {
+  constructor(db: Kysely<Database>, dialect: Dialect, key: Buffer, sqlite?: SQLite.Database) {
     this.db = db
     this.dialect = dialect
     this.integrations = new IntegrationRepository(db, key)
-    this.snapshots = new SnapshotRepository(db, dialect)
+    this.snapshots = new SnapshotRepository(db, dialect, sqlite)
     this.mappings = new MappingRepository(db)
     this.approvals = new ApprovalRepository(db)
   }
@@ -33,12 +34,12 @@ export class Store {
   ): Promise<Store> {
     const dataDir = options.dataDir ?? resolveDataDir(env)
     const key = loadEncryptionKey(dataDir, env)
-    const { db, dialect } = await openDatabase({
+    const { db, dialect, sqlite } = await openDatabase({
       dataDir,
       databaseUrl: options.databaseUrl ?? env.DATABASE_URL,
       postgresSchema: options.postgresSchema ?? env.MSP_RECON_PG_SCHEMA,
     })
-    return new Store(db, dialect, key)
+    return new Store(db, dialect, key, sqlite)
   }
 
   async close(): Promise<void> {

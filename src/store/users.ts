@@ -59,7 +59,7 @@ export class UserRepository {
     this.#dialect = dialect
   }
 
-  /** Counts the users; 0 means the first-user setup is still open. */
+  /** Counts the users. Setup of the first user stays open while the count is 0. */
   async count(): Promise<number> {
     const row = await this.#db
       .selectFrom('users')
@@ -68,7 +68,7 @@ export class UserRepository {
     return Number(row.users)
   }
 
-  /** Adds a user; throws `conflict` when the email is taken. */
+  /** Adds a user, or throws `conflict` when the email is taken. */
   async create(email: string, password: string): Promise<User> {
     const normalized = normalizeEmail(email)
     if (await this.#findByEmail(normalized)) throw userExists(normalized)
@@ -82,19 +82,20 @@ export class UserRepository {
     }
   }
 
-  /** Adds the first user; throws `conflict` once any user exists. */
+  /** Adds the first user, or throws `conflict` when any user exists. */
   async createFirst(email: string, password: string): Promise<User> {
+    // Checked before hashing too, so that calls after setup cost no argon2 memory.
+    if ((await this.count()) > 0) throw setupDone()
     const normalized = normalizeEmail(email)
     const passwordHash = await hashPassword(password)
     return this.#db.transaction().execute(async (trx) => {
-      // SQLite serializes write transactions; PostgreSQL needs the lock to stop two setups.
+      // SQLite runs one write transaction at a time, but PostgreSQL needs this lock to stop
+      // two concurrent setups from both seeing an empty table.
       if (this.#dialect === 'postgres') {
         await sql`lock table users in share row exclusive mode`.execute(trx)
       }
       const existing = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()
-      if (existing) {
-        throw new AppError('conflict', 'An account already exists. Sign in instead.')
-      }
+      if (existing) throw setupDone()
       return this.#insert(trx, normalized, passwordHash)
     })
   }
@@ -114,7 +115,7 @@ export class UserRepository {
     return matches ? { id: row.id, email: row.email } : undefined
   }
 
-  /** Starts a session for a user; returns the token for the cookie and the CSRF token. */
+  /** Starts a session for a user and returns the token for the cookie and the CSRF token. */
   async createSession(user: User, now = new Date()): Promise<NewSession> {
     const token = newToken()
     const csrfToken = newToken()
@@ -132,7 +133,7 @@ export class UserRepository {
     return { token, csrfToken, expiresAt, user }
   }
 
-  /** Finds the unexpired session of a cookie token; undefined when unknown or expired. */
+  /** Finds the unexpired session of a cookie token, or undefined when unknown or expired. */
   async findSession(token: string, now = new Date()): Promise<Session | undefined> {
     const row = await this.#db
       .selectFrom('sessions')
@@ -154,7 +155,7 @@ export class UserRepository {
     await this.#db.deleteFrom('sessions').where('id', '=', hashSessionToken(token)).execute()
   }
 
-  /** Deletes sessions that expired before `now`; returns how many. */
+  /** Deletes sessions that expired by `now` and returns how many. */
   async deleteExpiredSessions(now = new Date()): Promise<number> {
     const result = await this.#db
       .deleteFrom('sessions')
@@ -179,6 +180,10 @@ export class UserRepository {
       .executeTakeFirstOrThrow()
     return { id: row.id, email: row.email }
   }
+}
+
+function setupDone(): AppError {
+  return new AppError('conflict', 'An account already exists. Sign in instead.')
 }
 
 function userExists(email: string): AppError {

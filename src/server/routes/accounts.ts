@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { AppContext } from '../../app/context.ts'
 import {
   autoMapAccounts,
   listAccounts,
@@ -7,7 +8,6 @@ import {
   requireSnapshot,
   unmapAccount,
 } from '../../app/mapping.ts'
-import type { AppContext } from '../../app/context.ts'
 import { idParam, noContent, type RouteOptions, withErrors } from '../schemas.ts'
 
 const organizationSchema = z.object({
@@ -57,13 +57,27 @@ async function accountsView(ctx: AppContext) {
 export const accountRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const tags = ['accounts']
 
-  app.get('/accounts', { schema: { tags, response: withErrors({ 200: accountsSchema }) } }, (request) =>
-    accountsView(deps.contextFor(request)),
+  app.get(
+    '/accounts',
+    {
+      schema: {
+        tags,
+        summary: 'Organizations with mappings and suggestions, and companies',
+        response: withErrors({ 200: accountsSchema }),
+      },
+    },
+    (request) => accountsView(deps.contextFor(request)),
   )
 
   app.post(
     '/accounts/auto',
-    { schema: { tags, response: withErrors({ 200: z.object({ added: z.number() }) }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Map organizations and companies with exactly equal names',
+        response: withErrors({ 200: z.object({ added: z.number() }) }),
+      },
+    },
     async (request) => ({ added: await autoMapAccounts(deps.contextFor(request)) }),
   )
 
@@ -72,6 +86,7 @@ export const accountRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     {
       schema: {
         tags,
+        summary: 'Map an organization to a company',
         params: organizationParams,
         body: z.object({ companyId: z.number().int().positive() }),
         response: withErrors({ 200: mappingSchema }),
@@ -84,7 +99,12 @@ export const accountRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
   app.delete(
     '/accounts/:organizationId',
     {
-      schema: { tags, params: organizationParams, response: withErrors({ 204: noContent }) },
+      schema: {
+        tags,
+        summary: 'Remove the mapping of an organization',
+        params: organizationParams,
+        response: withErrors({ 204: noContent }),
+      },
     },
     async (request, reply) => {
       await unmapAccount(deps.contextFor(request), request.params.organizationId)

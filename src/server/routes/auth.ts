@@ -11,7 +11,11 @@ export const MIN_PASSWORD_LENGTH = 12
 
 /** Sign-in attempts allowed per client address and email in one window. */
 export const LOGIN_ATTEMPTS = 5
-const LOGIN_WINDOW = '5 minutes'
+
+/** Sign-in attempts allowed per client address, over all emails, in one window. */
+export const LOGIN_ATTEMPTS_PER_ADDRESS = 30
+
+const LOGIN_WINDOW_MS = 5 * 60 * 1000
 
 const userSchema = z.object({ id: z.number(), email: z.string() })
 
@@ -23,7 +27,11 @@ const sessionSchema = z.object({
   setupRequired: z.boolean(),
 })
 
-const email = z.email({ error: 'must be an email address' }).max(320)
+const email = z
+  .string()
+  .trim()
+  .max(320)
+  .pipe(z.email({ error: 'must be an email address' }))
 
 const loginBody = z.object({ email, password: z.string().min(1).max(1024) })
 
@@ -35,6 +43,16 @@ const setupBody = z.object({
     .max(1024),
 })
 
+/** Builds the 429 error of the sign-in limits. */
+export function tooManyAttempts(retryAfterMs: number): ApiError {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000))
+  return new ApiError(
+    429,
+    'rate_limited',
+    `Too many sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  )
+}
+
 function loginKey(request: FastifyRequest): string {
   const body = request.body as { email?: unknown } | undefined
   const address = typeof body?.email === 'string' ? normalizeEmail(body.email) : ''
@@ -44,10 +62,26 @@ function loginKey(request: FastifyRequest): string {
 /** Registers session, setup, sign-in and sign-out routes. */
 export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const { users, secureCookies } = deps
+  // Each attempt costs an argon2 verification (64 MiB), so one address may not try many emails.
+  const perAddress = app.createRateLimit({
+    max: LOGIN_ATTEMPTS_PER_ADDRESS,
+    timeWindow: LOGIN_WINDOW_MS,
+    keyGenerator: (request) => request.ip,
+  })
+  const limitAddress = async (request: FastifyRequest) => {
+    const limit = await perAddress(request)
+    if (!limit.isAllowed && limit.isExceeded) throw tooManyAttempts(limit.ttl)
+  }
 
   app.get(
     '/auth/session',
-    { schema: { tags: ['auth'], response: withErrors({ 200: sessionSchema }) } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Current user, CSRF token and whether setup is required',
+        response: withErrors({ 200: sessionSchema }),
+      },
+    },
     async (request) => ({
       user: request.userSession?.user ?? null,
       csrfToken: request.userSession?.csrfToken ?? null,
@@ -57,7 +91,14 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
 
   app.post(
     '/auth/setup',
-    { schema: { tags: ['auth'], body: setupBody, response: withErrors({ 200: signedInSchema }) } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create the first user and sign in',
+        body: setupBody,
+        response: withErrors({ 200: signedInSchema }),
+      },
+    },
     async (request, reply) => {
       const user = await users.createFirst(request.body.email, request.body.password)
       request.log.info({ userId: user.id }, 'first user created')
@@ -70,12 +111,18 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
   app.post(
     '/auth/login',
     {
-      schema: { tags: ['auth'], body: loginBody, response: withErrors({ 200: signedInSchema }) },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password',
+        body: loginBody,
+        response: withErrors({ 200: signedInSchema }),
+      },
+      preHandler: limitAddress,
       config: {
-        // preHandler, not onRequest: the key needs the parsed email.
+        // preHandler, not onRequest, because the key needs the parsed email.
         rateLimit: {
           max: LOGIN_ATTEMPTS,
-          timeWindow: LOGIN_WINDOW,
+          timeWindow: LOGIN_WINDOW_MS,
           hook: 'preHandler',
           keyGenerator: loginKey,
         },
@@ -99,7 +146,13 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
 
   app.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], response: withErrors({ 204: noContent }) } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out and delete the session',
+        response: withErrors({ 204: noContent }),
+      },
+    },
     async (request, reply) => {
       requireSession(request)
       if (request.sessionToken) await users.deleteSession(request.sessionToken)

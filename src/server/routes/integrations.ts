@@ -7,8 +7,8 @@ import { getStatus } from '../../app/status.ts'
 import { AppError } from '../../errors.ts'
 import type { PsaKind } from '../../psa/types.ts'
 import type { Integration, IntegrationKind } from '../../store/integrations.ts'
-import type { SyncRunner } from '../sync-runner.ts'
 import { type RouteOptions, secret, text, withErrors } from '../schemas.ts'
+import type { SyncRunner } from '../sync-runner.ts'
 
 const KINDS = ['ninjaone', 'connectwise', 'autotask', 'halo'] as const
 const STATUSES = ['pending', 'mapping', 'connected', 'error', 'disconnected'] as const
@@ -82,7 +82,8 @@ const disconnectBody = z.object({
   confirm: z.literal(true, { error: 'must be true: disconnecting deletes every mapping' }),
 })
 
-// Settings never hold secrets by design; this filter keeps a future mistake from leaking one.
+// Adapters store secrets apart from settings, and this filter keeps a future mistake from
+// leaking one through the settings.
 const SECRET_NAME = /secret|private|password|token/i
 
 function publicSettings(settings: Record<string, string>): Record<string, string> {
@@ -124,22 +125,44 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
   const connected = withErrors({ 200: integrationSchema })
   const tags = ['integrations']
 
-  app.get('/status', { schema: { tags, response: withErrors({ 200: statusSchema }) } }, (request) =>
-    getStatus(ctx(request)),
+  app.get(
+    '/status',
+    {
+      schema: {
+        tags,
+        summary: 'Integrations, mapping counts and the last sync',
+        response: withErrors({ 200: statusSchema }),
+      },
+    },
+    (request) => getStatus(ctx(request)),
   )
 
   app.get(
     '/integrations',
-    { schema: { tags, response: withErrors({ 200: z.array(integrationSchema) }) } },
-    async (request) => {
+    {
+      schema: {
+        tags,
+        summary: 'Every integration with its status and non-secret settings',
+        response: withErrors({ 200: z.array(integrationSchema) }),
+      },
+    },
+    async () => {
       const stored = await deps.store.integrations.list()
-      return KINDS.map((kind) => integrationView(kind, stored.find((entry) => entry.kind === kind)))
+      const byKind = new Map(stored.map((entry) => [entry.kind, entry]))
+      return KINDS.map((kind) => integrationView(kind, byKind.get(kind)))
     },
   )
 
   app.post(
     '/integrations/ninjaone/connect',
-    { schema: { tags, body: ninjaBody, response: connected } },
+    {
+      schema: {
+        tags,
+        summary: 'Check and store NinjaOne credentials, then sync',
+        body: ninjaBody,
+        response: connected,
+      },
+    },
     async (request) => {
       const context = ctx(request)
       await connectNinjaOne(context, request.body)
@@ -150,7 +173,14 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
 
   app.post(
     '/integrations/connectwise/connect',
-    { schema: { tags, body: connectWiseBody, response: connected } },
+    {
+      schema: {
+        tags,
+        summary: 'Check and store ConnectWise PSA API keys',
+        body: connectWiseBody,
+        response: connected,
+      },
+    },
     (request) => {
       const { privateKey, replace: replacePsa, ...settings } = request.body
       const input = { settings, secrets: { privateKey } }
@@ -160,7 +190,14 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
 
   app.post(
     '/integrations/autotask/connect',
-    { schema: { tags, body: autotaskBody, response: connected } },
+    {
+      schema: {
+        tags,
+        summary: 'Check and store Autotask API user credentials',
+        body: autotaskBody,
+        response: connected,
+      },
+    },
     (request) => {
       const { secret: userSecret, replace: replacePsa, ...settings } = request.body
       const input = { settings, secrets: { secret: userSecret } }
@@ -170,7 +207,14 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
 
   app.post(
     '/integrations/halo/connect',
-    { schema: { tags, body: haloBody, response: connected } },
+    {
+      schema: {
+        tags,
+        summary: 'Check and store HaloPSA client credentials',
+        body: haloBody,
+        response: connected,
+      },
+    },
     (request) => {
       const { clientSecret, replace: replacePsa, ...settings } = request.body
       const input = { settings, secrets: { clientSecret } }
@@ -183,6 +227,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
     {
       schema: {
         tags,
+        summary: 'Delete the credentials of an integration and every mapping',
         params: z.object({ kind: z.enum(KINDS) }),
         body: disconnectBody,
         response: withErrors({ 200: z.object({ disconnected: z.literal(true) }) }),

@@ -90,7 +90,13 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
 
   app.get(
     '/reconciliation',
-    { schema: { tags, response: withErrors({ 200: reconciliationSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Reconciliation items and totals of the current sync',
+        response: withErrors({ 200: reconciliationSchema }),
+      },
+    },
     async (request) => {
       const { runId, totals, items } = await loadReconciliation(deps.contextFor(request))
       return { runId, totals, items }
@@ -99,7 +105,14 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
 
   app.post(
     '/reconciliation/approve',
-    { schema: { tags, body: approveBody, response: withErrors({ 200: approvalsSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Write vendor counts to the PSA for chosen items',
+        body: approveBody,
+        response: withErrors({ 200: approvalsSchema }),
+      },
+    },
     async (request) => {
       const { ids, dryRun, allowZero, effectiveDate } = request.body
       const results = await approve(deps.contextFor(request), {
@@ -115,7 +128,12 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
   app.post(
     '/reconciliation/dismiss',
     {
-      schema: { tags, body: z.object({ ids: itemIds }), response: withErrors({ 204: noContent }) },
+      schema: {
+        tags,
+        summary: 'Hide items until their numbers change',
+        body: z.object({ ids: itemIds }),
+        response: withErrors({ 204: noContent }),
+      },
     },
     async (request, reply) => {
       await dismiss(deps.contextFor(request), request.body.ids)
@@ -128,6 +146,7 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
     {
       schema: {
         tags,
+        summary: 'Audit log entries, newest first',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
         response: withErrors({ 200: auditSchema }),
       },

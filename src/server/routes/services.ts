@@ -31,8 +31,16 @@ const serviceMappingSchema = z.object({
 export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { deps }) => {
   const tags = ['services']
 
-  app.get('/services', { schema: { tags, response: withErrors({ 200: servicesSchema }) } }, (request) =>
-    listServices(deps.contextFor(request)),
+  app.get(
+    '/services',
+    {
+      schema: {
+        tags,
+        summary: 'The 8 services with their products, and unmapped products',
+        response: withErrors({ 200: servicesSchema }),
+      },
+    },
+    (request) => listServices(deps.contextFor(request)),
   )
 
   app.put(
@@ -40,7 +48,8 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     {
       schema: {
         tags,
-        // A display name or a service key; mapService reports unknown ones with the valid names.
+        summary: 'Map a PSA product to a service',
+        // A display name or a service key. mapService rejects unknown ones, listing the valid names.
         body: z.object({ service: text(100), productId: z.number().int().positive() }),
         response: withErrors({ 200: serviceMappingSchema }),
       },
@@ -53,6 +62,7 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     {
       schema: {
         tags,
+        summary: 'Remove the service mapping of a product',
         params: z.object({ productId: idParam }),
         response: withErrors({ 204: noContent }),
       },

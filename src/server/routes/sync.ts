@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { type RouteOptions, withErrors } from '../schemas.ts'
 
-const PHASES = ['organizations', 'roles', 'devices', 'companies', 'products', 'lines', 'saving']
+const PHASES = [
+  'organizations',
+  'roles',
+  'devices',
+  'companies',
+  'products',
+  'lines',
+  'saving',
+] as const
 
 const currentSchema = z.object({
   running: z.boolean(),
@@ -32,7 +40,13 @@ export const syncRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
 
   app.post(
     '/sync',
-    { schema: { tags, response: withErrors({ 202: z.object({ runId: z.number() }) }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Start a sync in the background',
+        response: withErrors({ 202: z.object({ runId: z.number() }) }),
+      },
+    },
     async (request, reply) => {
       const started = await deps.runner.start(deps.contextFor(request))
       return reply.code(202).send(started)
@@ -41,7 +55,13 @@ export const syncRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
 
   app.get(
     '/sync/current',
-    { schema: { tags, response: withErrors({ 200: currentSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Progress of the running or last sync',
+        response: withErrors({ 200: currentSchema }),
+      },
+    },
     () => deps.runner.current(),
   )
 
@@ -50,6 +70,7 @@ export const syncRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     {
       schema: {
         tags,
+        summary: 'Sync runs, newest first',
         querystring: runsQuery,
         response: withErrors({ 200: z.array(runSchema) }),
       },

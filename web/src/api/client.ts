@@ -63,8 +63,7 @@ function parseBody(text: string): unknown {
 }
 
 function toApiError(response: Response, body: unknown): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown; field?: unknown } })
-    ?.error
+  const error = (body as { error?: { code?: unknown; message?: unknown; field?: unknown } })?.error
   if (error && typeof error.message === 'string') {
     const field = typeof error.field === 'string' ? error.field : undefined
     return new ApiError(response.status, String(error.code ?? 'error'), error.message, field)
@@ -109,17 +108,15 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
 export const api = {
   session: () => request<Session>('GET', '/api/auth/session'),
   login: (email: string, password: string) =>
-    request<{ user: Session['user']; csrfToken: string }>(
-      'POST',
-      '/api/auth/login',
-      { email, password },
-    ),
+    request<{ user: Session['user']; csrfToken: string }>('POST', '/api/auth/login', {
+      email,
+      password,
+    }),
   setup: (email: string, password: string) =>
-    request<{ user: Session['user']; csrfToken: string }>(
-      'POST',
-      '/api/auth/setup',
-      { email, password },
-    ),
+    request<{ user: Session['user']; csrfToken: string }>('POST', '/api/auth/setup', {
+      email,
+      password,
+    }),
   logout: () => request<void>('POST', '/api/auth/logout'),
 
   status: () => request<StatusReport>('GET', '/api/status'),

@@ -51,8 +51,8 @@ function DisconnectSection({ state, onDone }: { state: VendorState; onDone: () =
     <Alert color="red" title={`Disconnect ${state.vendor.name}?`}>
       <Stack gap="sm">
         <Text size="sm">
-          This deletes the stored credentials, every account and service mapping and the synced
-          data of {state.vendor.name}. Past approvals stay in the audit log.
+          This deletes the stored credentials, every account and service mapping and the synced data
+          of {state.vendor.name}. Past approvals stay in the audit log.
         </Text>
         {disconnect.isError && (
           <Text size="sm" c="red.8" role="alert">

@@ -75,7 +75,11 @@ export function FirstSyncStep({
   const start = () =>
     startSync.mutate(undefined, {
       onError: (error) =>
-        notifications.show({ color: 'red', title: 'Sync not started', message: errorMessage(error) }),
+        notifications.show({
+          color: 'red',
+          title: 'Sync not started',
+          message: errorMessage(error),
+        }),
     })
   const canStart = !running && (status === 'pending' || status === 'error') && ninjaConnected
 

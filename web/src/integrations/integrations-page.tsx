@@ -1,5 +1,14 @@
 /** The integrations page: vendor cards, a connected filter and the sync state. */
-import { Button, Group, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core'
+import {
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
@@ -30,7 +39,11 @@ function SyncSummary({ canSync }: { canSync: boolean }) {
   const start = () =>
     startSync.mutate(undefined, {
       onError: (error) =>
-        notifications.show({ color: 'red', title: 'Sync not started', message: errorMessage(error) }),
+        notifications.show({
+          color: 'red',
+          title: 'Sync not started',
+          message: errorMessage(error),
+        }),
     })
 
   return (

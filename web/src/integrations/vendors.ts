@@ -56,7 +56,11 @@ export const VENDORS: readonly VendorDefinition[] = [
       { name: 'companyId', label: 'Company ID' },
       { name: 'publicKey', label: 'Public key' },
       { name: 'privateKey', label: 'Private key', secret: true },
-      { name: 'clientId', label: 'Client ID', description: 'From the ConnectWise developer portal.' },
+      {
+        name: 'clientId',
+        label: 'Client ID',
+        description: 'From the ConnectWise developer portal.',
+      },
     ],
   },
   {

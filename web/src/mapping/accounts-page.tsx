@@ -6,7 +6,16 @@ import {
   DragOverlay,
   type DragStartEvent,
 } from '@dnd-kit/core'
-import { Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core'
+import {
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
@@ -22,8 +31,8 @@ import { Board, BoardColumn } from './mapping-board.tsx'
 import { MappingSteps } from './mapping-steps.tsx'
 import {
   OrganizationCard,
-  OrganizationSummary,
   type OrganizationState,
+  OrganizationSummary,
   organizationState,
 } from './organization-card.tsx'
 
@@ -87,17 +96,22 @@ function useExactMatchesOnFirstVisit(view: AccountsView | undefined) {
       }
     },
     onError: (error) =>
-      notifications.show({ color: 'red', title: 'Exact matching failed', message: errorMessage(error) }),
+      notifications.show({
+        color: 'red',
+        title: 'Exact matching failed',
+        message: errorMessage(error),
+      }),
   })
+  const { mutate } = autoMap
 
   useEffect(() => {
     if (attempted.current || !view) return
     const nothingMapped = view.organizations.every((org) => org.companyId === null)
     if (nothingMapped && view.organizations.length > 0 && view.companies.length > 0) {
       attempted.current = true
-      autoMap.mutate()
+      mutate()
     }
-  }, [view, autoMap])
+  }, [view, mutate])
   return autoMap
 }
 

@@ -5,8 +5,8 @@
  */
 import {
   type CollisionDetection,
-  KeyboardSensor,
   type KeyboardCoordinateGetter,
+  KeyboardSensor,
   PointerSensor,
   type PointerSensorOptions,
   pointerWithin,

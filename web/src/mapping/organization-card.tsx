@@ -1,7 +1,7 @@
 /** A draggable NinjaOne organization card with its mapping, suggestion and "Map to…" select. */
 import { useDraggable } from '@dnd-kit/core'
-import { Badge, Button, Group, Paper, Select, Stack, Text } from '@mantine/core'
 import type { ComboboxItem } from '@mantine/core'
+import { Badge, Button, Group, Paper, Select, Stack, Text } from '@mantine/core'
 import type { OrganizationRow } from '../api/types.ts'
 import { DragHandle } from './drag-handle.tsx'
 

@@ -22,8 +22,8 @@ export function SyncRunSummary({ run }: { run: SyncRun }) {
   if (run.status === 'failed') {
     return (
       <Alert color="red" title="Sync failed" role="alert" data-testid="sync-outcome">
-        {run.error ?? 'The sync stopped without a reason. Check the server log.'} The counts of
-        the last successful sync stay in use.
+        {run.error ?? 'The sync stopped without a reason. Check the server log.'} The counts of the
+        last successful sync stay in use.
       </Alert>
     )
   }

@@ -1,0 +1,292 @@
+/**
+ * Drives the built web UI in headless Chromium against the real server and the vendor fakes:
+ * setup and sign-in, connecting NinjaOne and ConnectWise PSA, mapping by drag and drop,
+ * syncing, approving a line (checked in the PSA fake) and disconnecting.
+ */
+import { existsSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { ConnectWiseFake } from '../../fakes/connectwise/server.ts'
+import type { AccountsView, ReconciliationView, ServicesView } from '../../web/src/api/types.ts'
+import { buildWebApp, CHROMIUM_PATH, type Environment, startEnvironment } from './environment.ts'
+import { chooseOption, dragWithMouse, readApi, screenshot } from './helpers.ts'
+
+const chromiumPresent = existsSync(CHROMIUM_PATH)
+if (!chromiumPresent) {
+  console.warn(`Skipping the browser tests: no Chromium at ${CHROMIUM_PATH}. Install it to run.`)
+}
+
+const ADMIN = { email: 'admin@example.com', password: 'a long enough password' }
+const WAIT = { timeout: 15_000 }
+
+function serviceSlug(service: string): string {
+  return service.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+}
+
+describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
+  let env: Environment
+  let page: Page
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    vi.stubEnv('MSP_RECON_ALLOWED_HOSTS', '127.0.0.1')
+    const webDist = await buildWebApp()
+    env = await startEnvironment(webDist)
+    page = await env.context.newPage()
+    page.on('pageerror', (error) => pageErrors.push(error.message))
+  }, 60_000)
+
+  afterAll(async () => {
+    await env?.close()
+    vi.unstubAllEnvs()
+  })
+
+  it('creates the first user', async () => {
+    await page.goto('/')
+    await page.waitForURL('**/setup')
+    await screenshot(page, '01-setup')
+
+    await page.getByLabel('Email').fill(ADMIN.email)
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password)
+    await page.getByLabel('Repeat the password').fill(ADMIN.password)
+    await page.getByRole('button', { name: 'Create account' }).click()
+
+    await page.waitForURL('**/integrations')
+    await page.getByTestId('vendor-card-ninjaone').waitFor()
+  })
+
+  it('signs out and back in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.waitForURL('**/login')
+    await page.getByLabel('Email').fill(ADMIN.email)
+    await page.getByLabel('Password').fill('not the password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByText('Wrong email or password.').waitFor()
+    await screenshot(page, '02-sign-in-error')
+
+    await page.getByLabel('Password').fill(ADMIN.password)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL('**/integrations')
+    await page.getByTestId('vendor-card-connectwise').waitFor()
+    await screenshot(page, '03-integrations-empty')
+  })
+
+  it('shows NinjaOne rejection inline', async () => {
+    await page.getByTestId('vendor-card-ninjaone').getByRole('link', { name: 'Connect' }).click()
+    await page.waitForURL('**/integrations/ninjaone/connect')
+    await page.getByText('Billing only').click()
+    await page.getByRole('button', { name: 'Next' }).click()
+
+    await chooseOption(page, page.getByRole('textbox', { name: 'Region' }), 'EMEA')
+    expect(await page.getByRole('textbox', { name: 'API URL' }).inputValue()).toBe(
+      'https://eu.ninjarmm.com',
+    )
+    await page.getByRole('textbox', { name: 'API URL' }).fill(env.fakes.ninja.url)
+    await page.getByRole('textbox', { name: 'Client ID' }).fill(env.fakes.ninja.clientId)
+    await page.getByLabel('Client Secret').fill('wrong-secret')
+    await screenshot(page, '04-ninjaone-credentials')
+    await page.getByRole('button', { name: 'Authenticate' }).click()
+
+    const error = page.getByTestId('connect-error')
+    await error.waitFor(WAIT)
+    expect(await error.textContent()).toContain('rejected')
+    expect(await error.textContent()).not.toContain('wrong-secret')
+    await screenshot(page, '05-ninjaone-rejected')
+  })
+
+  it('connects NinjaOne through first sync', async () => {
+    await page.getByLabel('Client Secret').fill(env.fakes.ninja.clientSecret)
+    await page.getByRole('button', { name: 'Authenticate' }).click()
+
+    await page.getByText('NinjaOne status').waitFor(WAIT)
+    await page.getByTestId('first-sync-ready').waitFor(WAIT)
+    await screenshot(page, '06-ninjaone-first-sync')
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByRole('link', { name: 'Connect a PSA' }).click()
+    await page.waitForURL('**/integrations')
+  })
+
+  it('connects ConnectWise PSA', async () => {
+    const { settings, secrets } = env.fakes.psa
+    await page.getByTestId('vendor-card-connectwise').getByRole('link', { name: 'Connect' }).click()
+    await page.getByText('Billing only').click()
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByLabel('Site or API URL').fill(settings.apiUrl!)
+    await page.getByLabel('Company ID').fill(settings.companyId!)
+    await page.getByLabel('Public key').fill(settings.publicKey!)
+    await page.getByLabel('Private key').fill(secrets.privateKey!)
+    await page.getByRole('textbox', { name: 'Client ID' }).fill(settings.clientId!)
+    await page.getByRole('button', { name: 'Authenticate' }).click()
+
+    await page.getByTestId('first-sync-ready').waitFor(WAIT)
+    await page.getByRole('button', { name: 'Next' }).click()
+    await page.getByRole('link', { name: 'Map accounts' }).click()
+    await page.waitForURL('**/accounts')
+  })
+
+  it('maps an account by drag', async () => {
+    await page.locator('[data-testid^="org-card-"]').first().waitFor(WAIT)
+    const before = await readApi<AccountsView>(page, '/api/accounts')
+    expect(before.organizations.some((org) => org.matchedBy === 'exact')).toBe(true)
+    const org = before.organizations.find((candidate) => candidate.companyId === null)
+    const company =
+      org?.suggestions[0]?.companyId ??
+      before.companies.find((candidate) => candidate.mappedOrganizationId === null)?.id
+    if (!org || company === undefined) throw new Error('the world has no unmatched account')
+    await screenshot(page, '07-accounts-before')
+
+    const card = page.getByTestId(`org-card-${org.organizationId}`)
+    await dragWithMouse(page, card, page.getByTestId(`company-card-${company}`))
+
+    await expect
+      .poll(() => card.getAttribute('data-company-id'), WAIT)
+      .toBe(String(company))
+    const after = await readApi<AccountsView>(page, '/api/accounts')
+    const mapped = after.organizations.find((row) => row.organizationId === org.organizationId)
+    expect(mapped?.companyId).toBe(company)
+    expect(mapped?.matchedBy).toBe('manual')
+  })
+
+  it('maps an account by keyboard', async () => {
+    const view = await readApi<AccountsView>(page, '/api/accounts')
+    const org = view.organizations.find((candidate) => candidate.companyId === null)
+    if (!org) return // Every organization is mapped already; nothing is left to map.
+    const handle = page.getByTestId(`org-handle-${org.organizationId}`)
+    await handle.scrollIntoViewIfNeeded()
+    await handle.focus()
+    await page.keyboard.press('Space')
+    await page.waitForTimeout(100)
+    await page.keyboard.press('ArrowRight')
+    await page.waitForTimeout(300)
+    await page.keyboard.press('Space')
+
+    const card = page.getByTestId(`org-card-${org.organizationId}`)
+    await expect.poll(() => card.getAttribute('data-state'), WAIT).toBe('mapped')
+    await screenshot(page, '08-accounts-mapped')
+  })
+
+  it('maps services by drag and select', async () => {
+    await page.getByRole('link', { name: 'Next: services' }).click()
+    await page.waitForURL('**/services')
+    await page.locator('[data-testid^="product-card-"]').first().waitFor(WAIT)
+    await screenshot(page, '09-services-before')
+    const billing = env.fakes.world.products.filter((product) => product.service !== null)
+    const [dragged, ...selected] = billing
+    if (!dragged) throw new Error('the world catalog has no billing product')
+
+    await dragWithMouse(
+      page,
+      page.getByTestId(`product-card-${dragged.id}`),
+      page.getByTestId(`service-card-${serviceSlug(dragged.service!)}`),
+    )
+    await page.getByTestId(`product-card-${dragged.id}`).waitFor({ state: 'detached', ...WAIT })
+    for (const product of selected) {
+      const select = page.getByRole('textbox', {
+        name: `Map ${product.name} to a NinjaOne service`,
+      })
+      await chooseOption(page, select, product.service!)
+      await page.getByTestId(`product-card-${product.id}`).waitFor({ state: 'detached', ...WAIT })
+    }
+
+    const view = await readApi<ServicesView>(page, '/api/services')
+    const mapped = view.services.flatMap((row) =>
+      row.products.map((product) => `${row.service}:${product.productId}`),
+    )
+    expect(mapped.sort()).toEqual(billing.map((p) => `${p.service}:${p.id}`).sort())
+    await screenshot(page, '10-services-mapped')
+  })
+
+  it('finishes review with a sync', async () => {
+    await page.getByRole('link', { name: 'Next: review' }).click()
+    await page.waitForURL('**/review')
+    await page.getByTestId('review-accounts').waitFor(WAIT)
+    await screenshot(page, '11-review')
+    await page.getByRole('button', { name: 'Finish' }).click()
+
+    const outcome = page.getByTestId('sync-outcome')
+    await outcome.waitFor(WAIT)
+    expect(await outcome.textContent()).toContain('Sync finished')
+    await screenshot(page, '12-review-synced')
+    await page.getByRole('link', { name: 'Open Reconcile' }).click()
+    await page.waitForURL('**/reconcile')
+  })
+
+  it('sorts reconcile by last updated', async () => {
+    await page.locator('[data-testid^="row-"]').first().waitFor(WAIT)
+    const view = await readApi<ReconciliationView>(page, '/api/reconciliation')
+    const expected = view.items
+      .filter((item) => !item.dismissed)
+      .map((item, index) => ({ item, index }))
+      .sort((a, b) =>
+        a.item.lastUpdated === b.item.lastUpdated
+          ? a.index - b.index
+          : a.item.lastUpdated < b.item.lastUpdated
+            ? 1
+            : -1,
+      )
+      .slice(0, 5)
+      .map(({ item }) => `row-${item.id}`)
+    const shown = await page
+      .locator('[data-testid^="row-"]')
+      .evaluateAll((rows) => rows.slice(0, 5).map((row) => row.getAttribute('data-testid')))
+
+    expect(shown).toEqual(expected)
+    expect(await page.getByRole('columnheader', { name: /Last updated/ }).getAttribute('aria-sort'))
+      .toBe('descending')
+    await screenshot(page, '13-reconcile')
+  })
+
+  it('approve writes the PSA quantity', async () => {
+    const view = await readApi<ReconciliationView>(page, '/api/reconciliation')
+    const [target, changed] = view.items.filter(
+      (item) =>
+        (item.status === 'under-billed' || item.status === 'over-billed') &&
+        item.vendorCount > 0 &&
+        !item.dismissed,
+    )
+    if (!target || !changed) throw new Error('the world has fewer than two lines to approve')
+    const psa = env.fakes.psa.fake as ConnectWiseFake
+    // Someone edits the second line in the PSA after the sync, so its write must be refused.
+    psa.setAdditionQuantity(changed.agreementId!, changed.additionId!, changed.psaQuantity! + 7)
+
+    for (const item of [target, changed]) {
+      await page.getByLabel('Search').fill(item.organizationName)
+      await page.getByTestId(`approve-${item.id}`).click()
+      await page.getByTestId(`outcome-${item.id}`).waitFor(WAIT)
+    }
+
+    expect(await page.getByTestId(`outcome-${target.id}`).getAttribute('data-outcome')).toBe(
+      'written',
+    )
+    expect(await page.getByTestId(`outcome-${changed.id}`).getAttribute('data-outcome')).toBe(
+      'refused',
+    )
+    const addition = psa.getAddition(target.agreementId!, target.additionId!) as {
+      quantity: number
+    }
+    expect(addition.quantity).toBe(target.vendorCount)
+    await screenshot(page, '14-reconcile-approved')
+  })
+
+  it('lists approvals in the audit log', async () => {
+    await page.getByRole('link', { name: 'Audit' }).click()
+    await page.getByTestId('audit-table').waitFor(WAIT)
+    expect(await page.getByTestId('audit-table').textContent()).toContain(ADMIN.email)
+    await screenshot(page, '15-audit')
+  })
+
+  it('disconnects the PSA after confirming', async () => {
+    await page.getByRole('link', { name: 'Integrations' }).click()
+    const card = page.getByTestId('vendor-card-connectwise')
+    await card.getByRole('button', { name: 'Configure' }).click()
+    await page.getByRole('button', { name: 'Disconnect' }).click()
+    await screenshot(page, '16-disconnect-confirm')
+    await page.getByRole('button', { name: 'Confirm' }).click()
+
+    await expect
+      .poll(() => card.getByTestId('integration-status').textContent(), WAIT)
+      .toBe('disconnected')
+    await screenshot(page, '17-integrations-after-disconnect')
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -1,0 +1,197 @@
+/** The reconcile page: totals, filters, the virtualized table and approve or dismiss. */
+import { Button, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useQuery } from '@tanstack/react-query'
+import {
+  getCoreRowModel,
+  getFilteredRowModel,
+  getSortedRowModel,
+  type RowSelectionState,
+  type SortingState,
+  useReactTable,
+} from '@tanstack/react-table'
+import { useMemo, useState } from 'react'
+import { Link } from 'react-router-dom'
+import { api } from '../api/client.ts'
+import { keys, useIntegrations } from '../api/queries.ts'
+import type { ReconciliationItem, ReconciliationView } from '../api/types.ts'
+import { EmptyMessage, ErrorState, LoadingState } from '../components/page-state.tsx'
+import { connectedPsa } from '../integrations/integration-state.ts'
+import { VENDORS } from '../integrations/vendors.ts'
+import { useApproval } from './approval.ts'
+import { COLUMNS, searchNames } from './columns.tsx'
+import { ReconcileFilters } from './filters.tsx'
+import { ReconcileTable } from './reconcile-table.tsx'
+import { ReconcileTotals } from './totals.tsx'
+
+const DEFAULT_SORTING: SortingState = [{ id: 'lastUpdated', desc: true }]
+
+function useReconcileTable(items: ReconciliationItem[], approval: ReturnType<typeof useApproval>) {
+  const [sorting, setSorting] = useState<SortingState>(DEFAULT_SORTING)
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
+  const [globalFilter, setGlobalFilter] = useState('')
+  const approvingIds = useMemo(
+    () => new Set(approval.approve.isPending ? (approval.approve.variables ?? []) : []),
+    [approval.approve.isPending, approval.approve.variables],
+  )
+  return useReactTable({
+    data: items,
+    columns: COLUMNS,
+    state: { sorting, rowSelection, globalFilter },
+    onSortingChange: setSorting,
+    onRowSelectionChange: setRowSelection,
+    onGlobalFilterChange: setGlobalFilter,
+    globalFilterFn: searchNames,
+    getRowId: (item) => item.id,
+    getCoreRowModel: getCoreRowModel(),
+    getFilteredRowModel: getFilteredRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    meta: {
+      outcomes: approval.outcomes,
+      approvingIds,
+      onApprove: (id) => approval.approve.mutate([id]),
+    },
+  })
+}
+
+function BulkApproveModal({
+  count,
+  psaName,
+  opened,
+  onClose,
+  onConfirm,
+}: {
+  count: number
+  psaName: string
+  opened: boolean
+  onClose: () => void
+  onConfirm: () => void
+}) {
+  return (
+    <Modal opened={opened} onClose={onClose} title="Approve selected lines?">
+      <Stack>
+        <Text size="sm">
+          This writes the vendor count of {count} selected lines to {psaName} as the new quantity.
+          Lines that are not under- or over-billed are skipped, and lines changed in the PSA since
+          the sync are refused.
+        </Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button onClick={onConfirm}>Approve {count} lines</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  )
+}
+
+function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: string | null }) {
+  const [showDismissed, setShowDismissed] = useState(false)
+  const [effectiveDate, setEffectiveDate] = useState('')
+  const [confirming, setConfirming] = useState(false)
+  const approval = useApproval(effectiveDate || null)
+  const items = useMemo(
+    () => (showDismissed ? view.items : view.items.filter((item) => !item.dismissed)),
+    [view.items, showDismissed],
+  )
+  const table = useReconcileTable(items, approval)
+  const selectedIds = table.getSelectedRowModel().rows.map((row) => row.id)
+  const shown = table.getRowModel().rows.length
+  const psaName = VENDORS.find((vendor) => vendor.kind === psaKind)?.name ?? 'the PSA'
+
+  const approveSelected = () => {
+    setConfirming(false)
+    approval.approve.mutate(selectedIds, { onSuccess: () => table.resetRowSelection() })
+  }
+  const dismissSelected = () =>
+    approval.dismiss.mutate(selectedIds, { onSuccess: () => table.resetRowSelection() })
+
+  return (
+    <Stack gap="sm">
+      <ReconcileTotals totals={view.totals} />
+      <ReconcileFilters
+        table={table}
+        items={items}
+        showDismissed={showDismissed}
+        onShowDismissed={setShowDismissed}
+      />
+      <Group justify="space-between" align="flex-end">
+        <Group gap="xs" align="flex-end">
+          <Button
+            disabled={selectedIds.length === 0}
+            loading={approval.approve.isPending && selectedIds.length > 1}
+            onClick={() => setConfirming(true)}
+          >
+            Approve selected ({selectedIds.length})
+          </Button>
+          <Button
+            variant="default"
+            disabled={selectedIds.length === 0}
+            loading={approval.dismiss.isPending}
+            onClick={dismissSelected}
+          >
+            Dismiss
+          </Button>
+          {psaKind === 'autotask' && (
+            <TextInput
+              type="date"
+              label="Effective date"
+              description="Autotask applies unit changes from this date"
+              value={effectiveDate}
+              onChange={(event) => setEffectiveDate(event.currentTarget.value)}
+              w={200}
+            />
+          )}
+        </Group>
+        <Text size="sm" c="dimmed" data-testid="row-count">
+          {shown.toLocaleString('en-US')} of {items.length.toLocaleString('en-US')} lines
+        </Text>
+      </Group>
+      <ReconcileTable table={table} />
+      <BulkApproveModal
+        count={selectedIds.length}
+        psaName={psaName}
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        onConfirm={approveSelected}
+      />
+    </Stack>
+  )
+}
+
+/** Loads the reconciliation and shows it, or says what is missing. */
+export function ReconcilePage() {
+  const reconciliation = useQuery({ queryKey: keys.reconciliation, queryFn: api.reconciliation })
+  const integrations = useIntegrations()
+  const psa = connectedPsa(integrations.data)
+
+  return (
+    <Stack gap="sm">
+      <Title order={1} size="h2">
+        Reconcile
+      </Title>
+      {reconciliation.isPending && <LoadingState label="Computing the reconciliation…" />}
+      {reconciliation.isError && (
+        <ErrorState
+          title="Could not load the reconciliation"
+          error={reconciliation.error}
+          onRetry={() => void reconciliation.refetch()}
+        />
+      )}
+      {reconciliation.data && reconciliation.data.items.length === 0 && (
+        <EmptyMessage
+          title="Nothing to reconcile yet"
+          description="Lines appear once accounts and services are mapped and a sync has finished."
+          action={
+            <Button component={Link} to="/accounts">
+              Map accounts
+            </Button>
+          }
+        />
+      )}
+      {reconciliation.data && reconciliation.data.items.length > 0 && (
+        <ReconcileView view={reconciliation.data} psaKind={psa?.kind ?? null} />
+      )}
+    </Stack>
+  )
+}
