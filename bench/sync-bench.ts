@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createContext } from '../src/app/context.ts'
 import { connectNinjaOne, connectPsa } from '../src/app/integrations.ts'
-import { autoMapAccounts, mapService } from '../src/app/mapping.ts'
+import { autoMapAccounts, listAccounts, mapService } from '../src/app/mapping.ts'
 import { loadReconciliation } from '../src/app/reconcile.ts'
 import { runSync } from '../src/app/sync.ts'
 import { Store } from '../src/store/store.ts'
@@ -102,6 +102,11 @@ try {
   phase = 'map'
   await autoMapAccounts(ctx)
   for (const product of info.products) await mapService(ctx, product.service, product.id)
+  phase = 'suggest'
+  const suggestStarted = performance.now()
+  const accounts = await listAccounts(ctx)
+  const suggestMs = performance.now() - suggestStarted
+
   phase = 'reconcile'
   const reconciliation = await loadReconciliation(ctx)
   phase = 'report'
@@ -123,6 +128,8 @@ try {
     peakRssMb: +peakRssMb.toFixed(1),
     reconcileItems: reconciliation.items.length,
     reconcileComputeMs: +reconciliation.computeMs.toFixed(1),
+    accountsListed: accounts.length,
+    accountListWithSuggestionsMs: +suggestMs.toFixed(0),
     phasePeakRssMb: phasePeakMb,
   }
   console.log(JSON.stringify(report, null, 2))

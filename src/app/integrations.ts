@@ -1,6 +1,6 @@
 import { AppError } from '../errors.ts'
-import type { PsaAdapter, PsaKind } from '../psa/types.ts'
 import { createPsaAdapter, PSA_NAMES, resolvePsaConnection } from '../psa/registry.ts'
+import type { PsaAdapter, PsaKind } from '../psa/types.ts'
 import type { IntegrationKind } from '../store/integrations.ts'
 import { NinjaOneClient } from '../vendors/ninjaone/client.ts'
 import { resolveNinjaBaseUrl } from '../vendors/ninjaone/regions.ts'

@@ -30,8 +30,13 @@ export interface ReconcileInput {
 
 /** Dollar totals of a reconciliation and the number of items per status. */
 export interface ReconcileTotals {
-  /** Monthly revenue missing from the PSA: under-billed and new-revenue items. */
+  /** Monthly revenue missing from lines that exist: under-billed items. */
   underBilled: number
+  /**
+   * Monthly revenue of devices no PSA line bills: new-revenue items. Kept apart from
+   * `underBilled` because a company may be billed under an overlapping service instead.
+   */
+  newRevenue: number
   /** Monthly amount billed for devices the vendor no longer counts, as a positive number. */
   overBilled: number
   byStatus: Record<ItemStatus, number>
@@ -370,9 +375,9 @@ export function reconcile(input: ReconcileInput): ReconciliationItem[] {
 }
 
 /**
- * Sums the monthly impact of the items: under-billed and new-revenue items add their positive
- * impact to `underBilled`, over-billed items their negative impact, as a positive amount, to
- * `overBilled`. Both are rounded to cents.
+ * Sums the monthly impact of the items: under-billed items add their positive impact to
+ * `underBilled`, new-revenue items to `newRevenue`, and over-billed items their negative
+ * impact, as a positive amount, to `overBilled`. All are rounded to cents.
  */
 export function totals(items: ReconciliationItem[]): ReconcileTotals {
   const byStatus = Object.fromEntries(ITEM_STATUSES.map((status) => [status, 0])) as Record<
@@ -381,15 +386,19 @@ export function totals(items: ReconciliationItem[]): ReconcileTotals {
   >
   // Sum whole cents, so thousands of items add up without floating-point drift.
   let underBilledCents = 0
+  let newRevenueCents = 0
   let overBilledCents = 0
   for (const item of items) {
     byStatus[item.status] += 1
     const cents = Math.round(item.monthlyImpact * 100)
-    if ((item.status === 'under-billed' || item.status === 'new-revenue') && cents > 0) {
-      underBilledCents += cents
-    } else if (item.status === 'over-billed' && cents < 0) {
-      overBilledCents -= cents
-    }
+    if (item.status === 'under-billed' && cents > 0) underBilledCents += cents
+    else if (item.status === 'new-revenue' && cents > 0) newRevenueCents += cents
+    else if (item.status === 'over-billed' && cents < 0) overBilledCents -= cents
   }
-  return { underBilled: underBilledCents / 100, overBilled: overBilledCents / 100, byStatus }
+  return {
+    underBilled: underBilledCents / 100,
+    newRevenue: newRevenueCents / 100,
+    overBilled: overBilledCents / 100,
+    byStatus,
+  }
 }

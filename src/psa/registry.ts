@@ -1,8 +1,8 @@
 /** Builds any PSA adapter from stored settings and secrets, so callers stay PSA-neutral. */
 import { AppError } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import { createConnectWiseAdapter, resolveConnectWiseBaseUrl } from './connectwise/index.ts'
 import { createAutotaskAdapter, resolveAutotaskZoneUrl } from './autotask/index.ts'
+import { createConnectWiseAdapter, resolveConnectWiseBaseUrl } from './connectwise/index.ts'
 import { createHaloAdapter, resolveHaloBaseUrl } from './halo/index.ts'
 import type { PsaAdapter, PsaKind } from './types.ts'
 

@@ -83,7 +83,10 @@ async function startServer(store: TestStore, webDist: string): Promise<Server> {
 
 async function openBrowser(baseUrl: string) {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: baseUrl })
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    baseURL: baseUrl,
+  })
   await context.route('**/*', (route) =>
     new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort(),
   )

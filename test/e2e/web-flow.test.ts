@@ -138,9 +138,7 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
     const card = page.getByTestId(`org-card-${org.organizationId}`)
     await dragWithMouse(page, card, page.getByTestId(`company-card-${company}`))
 
-    await expect
-      .poll(() => card.getAttribute('data-company-id'), WAIT)
-      .toBe(String(company))
+    await expect.poll(() => card.getAttribute('data-company-id'), WAIT).toBe(String(company))
     const after = await readApi<AccountsView>(page, '/api/accounts')
     const mapped = after.organizations.find((row) => row.organizationId === org.organizationId)
     expect(mapped?.companyId).toBe(company)
@@ -231,8 +229,9 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       .evaluateAll((rows) => rows.slice(0, 5).map((row) => row.getAttribute('data-testid')))
 
     expect(shown).toEqual(expected)
-    expect(await page.getByRole('columnheader', { name: /Last updated/ }).getAttribute('aria-sort'))
-      .toBe('descending')
+    expect(
+      await page.getByRole('columnheader', { name: /Last updated/ }).getAttribute('aria-sort'),
+    ).toBe('descending')
     await screenshot(page, '13-reconcile')
   })
 

@@ -55,7 +55,7 @@ export function registerDemo(program: Command, io: CliIo): void {
 async function printReconciliation(io: CliIo, ctx: Parameters<typeof loadReconciliation>[0]) {
   const { items, totals } = await loadReconciliation(ctx)
   const worst = [...items]
-    .filter((item) => item.status !== 'match')
+    .filter((item) => item.status === 'under-billed' || item.status === 'over-billed')
     .sort((a, b) => Math.abs(b.monthlyImpact) - Math.abs(a.monthlyImpact))
     .slice(0, SHOWN_LINES)
   const headers = ['ID', 'Organization', 'Service', 'Vendor', 'PSA', 'Delta', 'Impact/mo', 'Status']
@@ -70,12 +70,17 @@ async function printReconciliation(io: CliIo, ctx: Parameters<typeof loadReconci
     item.status,
   ])
   io.stdout.write(
-    `\nReconciliation: ${items.length} lines; the ${worst.length} largest differences:\n\n`,
+    `\nReconciliation: ${items.length} lines; the ${worst.length} largest billing errors:\n\n`,
   )
   io.stdout.write(`${table(headers, rows, [3, 4, 5, 6])}\n\n`)
+  const { byStatus } = totals
   io.stdout.write(
-    `Under-billed: ${money(totals.underBilled)}/month   Over-billed: ` +
-      `${money(totals.overBilled)}/month   (${totals.byStatus.match} lines match, ` +
-      `${totals.byStatus.ambiguous} ambiguous, ${totals.byStatus['new-revenue']} new revenue)\n`,
+    `Under-billed: ${money(totals.underBilled)}/month on ${byStatus['under-billed']} lines. ` +
+      `Over-billed: ${money(totals.overBilled)}/month on ${byStatus['over-billed']} lines. ` +
+      `${byStatus.match} lines match and ${byStatus.ambiguous} are ambiguous (two PSA lines ` +
+      'bill one service).\n' +
+      `Devices no PSA line bills: ${money(totals.newRevenue)}/month across ` +
+      `${byStatus['new-revenue']} organization services, to review with ` +
+      '`msp-recon reconcile --status new-revenue`.\n',
   )
 }

@@ -88,11 +88,11 @@ function renderTable(items: ItemView[]): string {
 function renderTotals(totals: ReconcileTotals): string {
   const { byStatus } = totals
   return (
-    `Under-billed: ${money(totals.underBilled)}/month across ` +
-    `${byStatus['under-billed'] + byStatus['new-revenue']} lines ` +
-    `(${byStatus['new-revenue']} with no PSA line). ` +
+    `Under-billed: ${money(totals.underBilled)}/month across ${byStatus['under-billed']} lines. ` +
     `Over-billed: ${money(totals.overBilled)}/month across ${byStatus['over-billed']} lines. ` +
-    `${byStatus.match} match, ${byStatus.ambiguous} ambiguous.`
+    `${byStatus.match} match, ${byStatus.ambiguous} ambiguous. Devices with no PSA line: ` +
+    `${money(totals.newRevenue)}/month across ${byStatus['new-revenue']} services ` +
+    '(--status new-revenue lists them).'
   )
 }
 
