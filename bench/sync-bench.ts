@@ -48,9 +48,8 @@ async function startFakes() {
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'bench/fakes-process.ts',
+      ...(compiled ? [] : ['--import', 'tsx']),
+      fakesScript,
       '--devices',
       String(devices),
       '--organizations',
@@ -68,7 +67,7 @@ async function startFakes() {
   return { child, info: JSON.parse(first!) as FakeInfo }
 }
 
-// Samples RSS every 20 ms so the report can say which phase needed the memory.
+// Samples RSS every 20 ms, so the report shows which phase needed the memory.
 const phasePeakMb: Record<string, number> = {}
 let phase = 'start'
 const sampler = setInterval(() => {

@@ -14,7 +14,7 @@ export interface FaultRule {
   status?: number
   /** `Retry-After` seconds for `rate-limit` rules (1 when absent). */
   retryAfterSeconds?: number
-  /** Added delay for `slow` rules before the normal answer. */
+  /** Added delay for `slow` rules before the normal response. */
   delayMs?: number
 }
 

@@ -48,7 +48,7 @@ export class AppError extends Error {
     this.details = details
   }
 
-  /** HTTP status the REST API answers with for this error. */
+  /** HTTP status the REST API returns for this error. */
   get httpStatus(): number {
     return HTTP_STATUS[this.code]
   }

@@ -66,10 +66,10 @@ async function connectBoth(): Promise<void> {
 beforeAll(async () => {
   fakes = await startDemoFakes({ psa: 'connectwise', seed: 11, devices: 900, organizations: 24 })
   cw = fakes.psa.fake as ConnectWiseFake
-  const made = makeDataDir()
-  dataDir = made.dataDir
+  const scratch = makeDataDir()
+  dataDir = scratch.dataDir
   env = {
-    ...made.env,
+    ...scratch.env,
     MSP_RECON_ALLOWED_HOSTS: '127.0.0.1',
     MSP_RECON_HTTP_BACKOFF_MS: '1',
     MSP_RECON_HTTP_RETRIES: '2',

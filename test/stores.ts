@@ -1,6 +1,6 @@
 /**
  * Test helpers that open real stores: a SQLite file in a temporary folder, and a PostgreSQL
- * schema of its own when a server answers at TEST_DATABASE_URL (default: the local one).
+ * schema of its own when a server accepts connections at TEST_DATABASE_URL (default: the local one).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -88,7 +88,7 @@ export async function openPostgresStore(): Promise<TestStore> {
   }
 }
 
-/** The dialects to run store tests on: SQLite always, PostgreSQL when it is reachable. */
+/** Lists the store factories to test: SQLite always, PostgreSQL when it is reachable. */
 export async function storeFactories(): Promise<[string, () => Promise<TestStore>][]> {
   const factories: [string, () => Promise<TestStore>][] = [['sqlite', openSqliteStore]]
   if (await hasPostgres()) factories.push(['postgres', openPostgresStore])

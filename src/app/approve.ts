@@ -15,7 +15,7 @@ export interface ApproveOptions {
   effectiveDate?: string
 }
 
-/** What happened to one item. */
+/** The outcome of approving one item. */
 export interface ApprovalResult {
   id: string
   outcome: ApprovalOutcome

@@ -9,12 +9,12 @@ export interface HttpSettings {
   baseDelayMs: number
 }
 
-/** What every application operation needs: the store, a logger and HTTP settings. */
+/** The dependencies of every application operation: store, logger and HTTP settings. */
 export interface AppContext {
   store: Store
   logger: Logger
   http: HttpSettings
-  /** Who performs changes, for the audit log (`cli:<user>` or a signed-in email). */
+  /** The actor recorded in the audit log: `cli:<user>` or a signed-in email. */
   actor: string
 }
 

@@ -73,6 +73,7 @@ export async function autoMapAccounts(ctx: AppContext): Promise<number> {
 export async function mapAccount(ctx: AppContext, organizationId: number, companyId: number) {
   const { snapshots } = ctx.store
   await requireSyncedRun(ctx)
+
   const org = await snapshots.findInCurrent('vendor_organizations', organizationId)
   if (!org) {
     throw new AppError(
@@ -80,6 +81,7 @@ export async function mapAccount(ctx: AppContext, organizationId: number, compan
       `Unknown NinjaOne organization ${organizationId}. List them with: msp-recon map accounts --list`,
     )
   }
+
   const company = await snapshots.findInCurrent('psa_companies', companyId)
   if (!company) {
     throw new AppError(
@@ -88,6 +90,7 @@ export async function mapAccount(ctx: AppContext, organizationId: number, compan
         'msp-recon sync if the company is new.',
     )
   }
+
   const holder = (await ctx.store.mappings.accountMappings()).find(
     (mapping) => mapping.companyId === companyId && mapping.organizationId !== organizationId,
   )
@@ -99,6 +102,7 @@ export async function mapAccount(ctx: AppContext, organizationId: number, compan
         `${holderOrg?.name ?? `organization ${holder.organizationId}`}. Unmap it first.`,
     )
   }
+
   await ctx.store.mappings.setAccountMapping(organizationId, companyId, 'manual')
   await ctx.store.approvals.audit(
     'map.account',

@@ -1,4 +1,3 @@
-import type { PsaKind } from '../psa/types.ts'
 import type { IntegrationKind } from '../store/integrations.ts'
 import type { IntegrationStatus } from '../store/schema.ts'
 import type { AppContext } from './context.ts'
@@ -88,9 +87,4 @@ export async function refreshIntegrationStatuses(ctx: AppContext): Promise<void>
     if (integration.connectedAt > run.startedAt) continue
     if (integration.status !== next) await store.integrations.setStatus(integration.kind, next)
   }
-}
-
-/** Whether the integration kind is a PSA. */
-export function isPsaKind(kind: string): kind is PsaKind {
-  return kind === 'connectwise' || kind === 'autotask' || kind === 'halo'
 }

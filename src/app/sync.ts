@@ -26,7 +26,7 @@ export interface SyncProgress {
 export interface SyncOutcome {
   run: SyncRun
   ok: boolean
-  /** Why the run failed; the previous snapshot stays current. */
+  /** The reason the run failed; the previous snapshot stays current. */
   error?: string
 }
 

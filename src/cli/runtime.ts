@@ -30,7 +30,7 @@ export async function withContext<T>(
     try {
       user = userInfo().username
     } catch {
-      // Some containers run as a uid without a passwd entry; the audit log then says `unknown`.
+      // Some containers run as a uid without a passwd entry, so the audit log records `unknown`.
     }
     const ctx = createContext(store, {
       logger: cliLogger(dataDir, io.env),

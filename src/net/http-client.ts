@@ -13,7 +13,7 @@ export interface HttpClientOptions {
   maxRetries?: number
   /** First backoff step in milliseconds; each retry doubles the ceiling, with full jitter. */
   baseDelayMs?: number
-  /** Longest wait between attempts, including a server's `Retry-After`. */
+  /** Maximum wait between attempts in milliseconds, including a server's `Retry-After`. */
   maxDelayMs?: number
 }
 
@@ -35,18 +35,19 @@ export interface HttpResponse {
   body: unknown
 }
 
-/** A non-success answer from a vendor or PSA API, after any retries. */
+/** A non-success HTTP response from a vendor or PSA API, after any retries. */
 export class HttpStatusError extends AppError {
   readonly status: number
   readonly body: unknown
 
   constructor(vendor: string, request: string, status: number, body: unknown) {
     const detail = describeErrorBody(body)
-    super(
-      status === 429 ? 'rate_limited' : status >= 500 ? 'upstream_failed' : 'bad_request',
-      `${vendor} answered ${status} to ${request}${detail ? `: ${detail}` : ''}.`,
-      { status, request },
-    )
+    // A 4xx here is the remote API rejecting our request, not bad input from the user.
+    const code = status === 429 ? 'rate_limited' : 'upstream_failed'
+    super(code, `${vendor} returned HTTP ${status} for ${request}${detail ? `: ${detail}` : ''}.`, {
+      status,
+      request,
+    })
     this.status = status
     this.body = body
   }

@@ -16,7 +16,7 @@ export interface UpdateQuantityOptions {
 
 /**
  * What a quantity update did:
- * - `written`: the PSA now holds `after`, verified by a read or the PSA's own answer.
+ * - `written`: the PSA now contains `after`, verified by a read or the PSA's own response.
  * - `unchanged`: the PSA already held the target, so nothing was sent (a repeat is safe).
  * - `refused`: the PSA's quantity differs from `expected`, so nothing was sent.
  */
@@ -47,8 +47,8 @@ export interface PsaAdapter {
   getLine(ref: LineRef): Promise<PsaLine | null>
   /**
    * Sets a line's quantity to `next` when it still equals `expected`. Re-reads the line
-   * first; returns `unchanged` when it already equals `next` and `refused` when it holds
-   * anything else than `expected`. Throws `not_found` when the line is gone.
+   * first; returns `unchanged` when it already equals `next` and `refused` when it contains
+   * anything other than `expected`. Throws `not_found` when the line is gone.
    */
   updateQuantity(
     ref: LineRef,

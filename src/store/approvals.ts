@@ -17,7 +17,7 @@ export interface ApprovalRecord {
   actor: string
 }
 
-/** A line of the audit log; `details` never holds a secret. */
+/** A line of the audit log; `details` contains ids and quantities, never a secret. */
 export interface AuditEntry {
   id: number
   at: string

@@ -114,7 +114,7 @@ export interface ApprovalsTable {
   id: Generated<number>
   item_id: string
   run_id: number
-  /** item + sync run + target quantity: the same approval writes at most once. */
+  /** Item, sync run and target quantity; approve skips a key that already has a write. */
   idempotency_key: string
   agreement_id: number | null
   line_id: number | null

@@ -194,10 +194,8 @@ export class SnapshotRepository {
     for (let start = 0; start < rows.length; start += this.#batchSize) {
       const batch = rows.slice(start, start + this.#batchSize)
       // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type a table chosen at run time.
-      await this.#db
-        .insertInto(table)
-        .values(batch as any)
-        .execute()
+      const values = batch as any
+      await this.#db.insertInto(table).values(values).execute()
     }
   }
 
