@@ -19,9 +19,13 @@ export type SyncPhase =
 
 /** A progress report; `done` counts items of the phase fetched so far. */
 export interface SyncProgress {
+  runId: number
   phase: SyncPhase
   done: number
 }
+
+/** How often a running sync records that it is alive. */
+const HEARTBEAT_MS = 15_000
 
 export interface SyncOutcome {
   run: SyncRun
@@ -48,10 +52,17 @@ export async function runSync(
   onProgress: (progress: SyncProgress) => void = () => {},
 ): Promise<SyncOutcome> {
   const { snapshots } = ctx.store
-  await snapshots.failAbandonedRuns()
   const ninja = await ninjaClient(ctx)
   const psa = await connectedPsa(ctx)
   const run = await snapshots.startRun()
+  const report = (progress: Omit<SyncProgress, 'runId'>) =>
+    onProgress({ runId: run.id, ...progress })
+  const heartbeat = setInterval(() => {
+    snapshots.heartbeat(run.id).catch((error: unknown) => {
+      ctx.logger.warn({ runId: run.id, err: error }, 'sync heartbeat failed')
+    })
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
   const counters: SyncCounters = {
     vendorRequests: 0,
     psaRequests: 0,
@@ -61,14 +72,15 @@ export async function runSync(
   }
   const started = Date.now()
   ctx.logger.info({ runId: run.id, psa: psa?.kind ?? null }, 'sync started')
+  report({ phase: 'organizations', done: 0 })
   try {
-    await syncVendor(ctx, run.id, ninja, counters, onProgress)
-    if (psa) await syncPsa(ctx, run.id, psa, counters, onProgress)
-    onProgress({ phase: 'saving', done: 0 })
+    await syncVendor(ctx, run.id, ninja, counters, report)
+    if (psa) await syncPsa(ctx, run.id, psa, counters, report)
+    report({ phase: 'saving', done: 0 })
     await snapshots.succeedRun(run.id, counters)
     await refreshIntegrationStatuses(ctx)
     ctx.logger.info({ runId: run.id, ...counters, ms: Date.now() - started }, 'sync succeeded')
-    return { run: (await snapshots.latestRun())!, ok: true }
+    return { run: (await snapshots.getRun(run.id))!, ok: true }
   } catch (error) {
     counters.vendorRequests = ninja.requestCount
     counters.psaRequests = psa?.requestCount ?? 0
@@ -78,7 +90,9 @@ export async function runSync(
     if (failedSide) await ctx.store.integrations.setStatus(failedSide, 'error', message)
     ctx.logger.error({ runId: run.id, err: error, ...counters }, 'sync failed')
     if (!isAppError(error)) throw error
-    return { run: (await snapshots.latestRun())!, ok: false, error: message }
+    return { run: (await snapshots.getRun(run.id))!, ok: false, error: message }
+  } finally {
+    clearInterval(heartbeat)
   }
 }
 
@@ -87,7 +101,7 @@ async function syncVendor(
   runId: number,
   ninja: NinjaOneClient,
   counters: SyncCounters,
-  onProgress: (progress: SyncProgress) => void,
+  onProgress: (progress: Omit<SyncProgress, 'runId'>) => void,
 ): Promise<void> {
   const { snapshots } = ctx.store
   const organizations: VendorOrganization[] = []
@@ -119,7 +133,7 @@ async function syncPsa(
   runId: number,
   psa: PsaAdapter,
   counters: SyncCounters,
-  onProgress: (progress: SyncProgress) => void,
+  onProgress: (progress: Omit<SyncProgress, 'runId'>) => void,
 ): Promise<void> {
   try {
     const companies = await psa.listCompanies()

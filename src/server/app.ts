@@ -134,9 +134,9 @@ function installResponseHeaders(app: FastifyInstance): void {
 }
 
 /**
- * Builds the Helmet options with a Content Security Policy for a same-origin single-page app: scripts, data and frames from
- * this origin only. Inline styles stay allowed because Mantine injects its CSS variables in
- * a style element and charts set style attributes.
+ * Builds the Helmet options. The Content Security Policy suits a same-origin single-page app:
+ * scripts, data and frames from this origin only. Inline styles stay allowed because Mantine
+ * injects its CSS variables in a style element and charts set style attributes.
  */
 function helmetOptions(secure: boolean) {
   return {

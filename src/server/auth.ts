@@ -74,11 +74,12 @@ async function loadSession(request: FastifyRequest, users: UserRepository): Prom
 }
 
 /**
- * Installs the session check as the first request hook, so that no body is parsed or
- * validated for a caller without a session. Deny by default: only PUBLIC_ROUTES and the
- * web app pass without one. Requests that carry a session must send its CSRF token on
- * POST, PUT, PATCH and DELETE. Sign-in and setup without a session need no CSRF token:
- * they accept only `application/json`, which a cross-site form cannot send.
+ * Installs the session check as an onRequest hook, which runs before body parsing, so that
+ * no body is parsed or validated for a caller without a session. Deny by default: only
+ * PUBLIC_ROUTES and the web app pass without one. Requests that carry a session must send
+ * its CSRF token on POST, PUT, PATCH and DELETE. Sign-in and setup without a session need
+ * no CSRF token, because they accept only `application/json`, which a cross-site form
+ * cannot send.
  */
 export function installSessionHook(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('userSession', null)

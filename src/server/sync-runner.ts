@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { AppContext } from '../app/context.ts'
 import { autoMapAccounts } from '../app/mapping.ts'
 import { runSync, type SyncOutcome, type SyncPhase } from '../app/sync.ts'
@@ -13,15 +12,11 @@ export interface SyncState {
   done: number
 }
 
-const RUN_ID_POLL_MS = 5
-
 /**
  * Runs syncs in the background, one at a time per process, and keeps the latest progress.
  * After a successful sync that finds no account mapping yet (the first one, or the first
  * after a PSA change), organizations and companies with exactly equal names are mapped.
- *
- * NOTE: the one-at-a-time rule applies within this process only. A CLI `sync` started at the
- * same time goes unnoticed, and its `running` run is marked failed when a sync starts here.
+ * Across processes (a CLI `sync` at the same time), the store allows one running run.
  */
 export class SyncRunner {
   #logger: Logger
@@ -70,48 +65,28 @@ export class SyncRunner {
     // Each launch gets its own state object, so a late callback never updates a newer run.
     const state: SyncState = { running: true, runId: null, phase: null, done: 0 }
     this.#state = state
-    let previousRunId: number
-    let sync: Promise<SyncOutcome>
-    try {
-      previousRunId = (await ctx.store.snapshots.latestRun())?.id ?? 0
-      sync = runSync(ctx, (progress) => {
-        state.phase = progress.phase
-        state.done = progress.done
-      })
-    } catch (error) {
-      this.#finish()
-      throw error
-    }
-    void this.#complete(ctx, sync, state)
-    const runId = await this.#awaitRunId(ctx, previousRunId, sync)
-    state.runId ??= runId
-    return { runId }
-  }
-
-  /**
-   * Waits until the sync has created its run. `runSync` returns the run id only when it
-   * ends, so this polls the newest run, which belongs to this sync because syncs here run
-   * one at a time. A sync that fails before creating a run rejects with its error instead.
-   */
-  async #awaitRunId(ctx: AppContext, previousRunId: number, sync: Promise<SyncOutcome>) {
-    let settled = false
-    const outcome = sync.finally(() => {
-      settled = true
+    let started: (runId: number) => void = () => {}
+    const runIdReady = new Promise<number>((resolve) => {
+      started = resolve
     })
-    outcome.catch(() => {})
-    for (;;) {
-      const latest = await ctx.store.snapshots.latestRun()
-      if (latest && latest.id > previousRunId) return latest.id
-      if (settled) return (await outcome).run.id
-      await sleep(RUN_ID_POLL_MS)
-    }
+    const sync = runSync(ctx, (progress) => {
+      state.runId = progress.runId
+      state.phase = progress.phase
+      state.done = progress.done
+      started(progress.runId)
+    })
+    void this.#complete(ctx, sync, state)
+    // A sync that fails before it creates a run (not connected, another sync running)
+    // rejects here with its error.
+    const runId = await Promise.race([runIdReady, sync.then((outcome) => outcome.run.id)])
+    return { runId }
   }
 
   async #complete(ctx: AppContext, sync: Promise<SyncOutcome>, state: SyncState) {
     try {
       const outcome = await sync
       state.runId = outcome.run.id
-      if (outcome.ok) await this.#mapExactNamesOnce(ctx)
+      if (outcome.ok) await this.#mapExactNamesOnce(ctx, outcome.run.id)
       else this.#logger.warn({ runId: outcome.run.id, error: outcome.error }, 'sync failed')
     } catch (error) {
       this.#logFailure(error)
@@ -120,12 +95,16 @@ export class SyncRunner {
     }
   }
 
-  async #mapExactNamesOnce(ctx: AppContext): Promise<void> {
-    const integrations = await ctx.store.integrations.list()
-    if (!integrations.some((integration) => integration.role === 'psa')) return
-    if ((await ctx.store.mappings.accountMappings()).length > 0) return
-    const added = await autoMapAccounts(ctx)
-    this.#logger.info({ added }, 'mapped accounts with exactly equal names')
+  async #mapExactNamesOnce(ctx: AppContext, runId: number): Promise<void> {
+    try {
+      const integrations = await ctx.store.integrations.list()
+      if (!integrations.some((integration) => integration.role === 'psa')) return
+      if ((await ctx.store.mappings.accountMappings()).length > 0) return
+      const added = await autoMapAccounts(ctx)
+      this.#logger.info({ runId, added }, 'mapped accounts with exactly equal names')
+    } catch (error) {
+      this.#logger.error({ runId, err: error }, 'mapping accounts with equal names failed')
+    }
   }
 
   #logFailure(error: unknown): void {

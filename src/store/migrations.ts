@@ -4,6 +4,7 @@ import {
   type Migration,
   type MigrationProvider,
   Migrator,
+  sql,
 } from 'kysely'
 import { AppError } from '../errors.ts'
 
@@ -200,9 +201,26 @@ async function createUserTables(db: Kysely<unknown>, dialect: Dialect): Promise<
     .execute()
 }
 
+/**
+ * Adds a heartbeat to sync runs and lets at most one run be `running` at a time, across every
+ * process that shares the database.
+ */
+const singleRunningSync: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('sync_runs').addColumn('heartbeat_at', 'text').execute()
+    await db.schema
+      .createIndex('sync_runs_one_running')
+      .on('sync_runs')
+      .column('status')
+      .unique()
+      .where(sql.ref('status'), '=', 'running')
+      .execute()
+  },
+}
+
 /** Migrations in order; append new ones, never edit a released one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initialSchema(dialect) }
+  return { '0001_initial': initialSchema(dialect), '0002_single_running_sync': singleRunningSync }
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */

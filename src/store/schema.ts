@@ -29,6 +29,8 @@ export interface SyncRunsTable {
   status: 'running' | 'succeeded' | 'failed'
   started_at: string
   finished_at: string | null
+  /** Last sign of life of a running sync; a run silent for long is treated as abandoned. */
+  heartbeat_at: string | null
   error: string | null
   vendor_requests: Generated<number>
   psa_requests: Generated<number>

@@ -10,6 +10,7 @@ import type {
   VendorDevice,
   VendorOrganization,
 } from '../core/types.ts'
+import { AppError } from '../errors.ts'
 import type { Database, SyncRunsTable } from './schema.ts'
 
 /** A sync run as interfaces show it. */
@@ -37,6 +38,8 @@ export interface Snapshot {
   lines: PsaLine[]
 }
 
+/** A running sync sends a heartbeat far more often than this; silence means it died. */
+export const ABANDONED_AFTER_MS = 120_000
 /** Runs whose counts stay for history once newer runs succeed. */
 const KEPT_COUNT_RUNS = 30
 const SNAPSHOT_TABLES = [
@@ -86,13 +89,45 @@ export class SnapshotRepository {
     this.#batchSize = dialect === 'sqlite' ? 400 : 1000
   }
 
+  /**
+   * Starts a run. Fails runs whose heartbeat stopped (a crashed process), then throws
+   * `conflict` while another live run exists: a unique index allows one `running` row.
+   */
   async startRun(): Promise<SyncRun> {
-    const row = await this.#db
-      .insertInto('sync_runs')
-      .values({ status: 'running', started_at: new Date().toISOString() })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    return toRun(row)
+    await this.failAbandonedRuns()
+    const now = new Date().toISOString()
+    try {
+      const row = await this.#db
+        .insertInto('sync_runs')
+        .values({ status: 'running', started_at: now, heartbeat_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toRun(row)
+    } catch (error) {
+      const running = await this.#db
+        .selectFrom('sync_runs')
+        .select(['id', 'started_at'])
+        .where('status', '=', 'running')
+        .executeTakeFirst()
+      if (!running) throw error
+      throw new AppError(
+        'conflict',
+        `Another sync is running (run ${running.id}, started ${running.started_at}). Wait for ` +
+          'it to finish, then sync again.',
+        { runId: running.id },
+        { cause: error },
+      )
+    }
+  }
+
+  /** Records that a running sync is alive. */
+  async heartbeat(runId: number): Promise<void> {
+    await this.#db
+      .updateTable('sync_runs')
+      .set({ heartbeat_at: new Date().toISOString() })
+      .where('id', '=', runId)
+      .where('status', '=', 'running')
+      .execute()
   }
 
   /** Marks a run succeeded and drops older snapshots, in one transaction. */
@@ -144,16 +179,27 @@ export class SnapshotRepository {
     })
   }
 
-  /** Marks runs left `running` by a crashed process as failed. */
+  /** Marks runs left `running` by a crashed process (no heartbeat for a while) as failed. */
   async failAbandonedRuns(): Promise<void> {
+    const silentSince = new Date(Date.now() - ABANDONED_AFTER_MS).toISOString()
     const abandoned = await this.#db
       .selectFrom('sync_runs')
       .select('id')
       .where('status', '=', 'running')
+      .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', silentSince)]))
       .execute()
     for (const { id } of abandoned) {
       await this.failRun(id, 'The sync was interrupted before it finished.')
     }
+  }
+
+  async getRun(id: number): Promise<SyncRun | undefined> {
+    const row = await this.#db
+      .selectFrom('sync_runs')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row ? toRun(row) : undefined
   }
 
   async latestRun(): Promise<SyncRun | undefined> {

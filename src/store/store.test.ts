@@ -62,6 +62,28 @@ describe.each(factories)('store on %s', (_name, open) => {
     expect((await snapshots.latestRun())?.error).toBe('HTTP 500 on page 3')
   })
 
+  it('allows one running sync at a time', async () => {
+    handle = await open()
+    const { snapshots } = handle.store
+    const first = await snapshots.startRun()
+    await expect(snapshots.startRun()).rejects.toThrow(`Another sync is running (run ${first.id}`)
+    await snapshots.succeedRun(first.id, {})
+    const second = await snapshots.startRun()
+    expect(second.id).toBeGreaterThan(first.id)
+  })
+
+  it('fails a run whose heartbeat stopped', async () => {
+    handle = await open()
+    const { snapshots, db } = handle.store
+    const stale = await snapshots.startRun()
+    const longAgo = new Date(Date.now() - 10 * 60_000).toISOString()
+    await db.updateTable('sync_runs').set({ heartbeat_at: longAgo }).execute()
+
+    const next = await snapshots.startRun()
+    expect((await snapshots.getRun(stale.id))?.status).toBe('failed')
+    expect((await snapshots.getRun(next.id))?.status).toBe('running')
+  })
+
   it('inserts devices in batches larger than one statement', async () => {
     handle = await open()
     const { snapshots, db } = handle.store

@@ -49,7 +49,8 @@ export const serviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags,
         summary: 'Map a PSA product to a service',
-        // A display name or a service key. mapService rejects unknown ones, listing the valid names.
+        // A display name or a service key. mapService rejects unknown ones and lists the
+        // valid names.
         body: z.object({ service: text(100), productId: z.number().int().positive() }),
         response: withErrors({ 200: serviceMappingSchema }),
       },

@@ -20,7 +20,9 @@ export function AuthCard({
             <Text fw={700} c="blue.7" size="sm">
               msp-recon
             </Text>
-            <Title order={2}>{title}</Title>
+            <Title order={2} size="h3">
+              {title}
+            </Title>
             <Text c="dimmed" size="sm">
               {subtitle}
             </Text>

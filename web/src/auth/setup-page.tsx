@@ -66,6 +66,7 @@ export function SetupPage() {
           />
           <PasswordInput
             label="Password"
+            description="At least 12 characters."
             autoComplete="new-password"
             required
             value={password}

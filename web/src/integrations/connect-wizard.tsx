@@ -1,6 +1,6 @@
 /** The connect wizard: choose the use, authenticate, wait for the first sync, then go on. */
 import { Anchor, Button, Group, Radio, Stack, Stepper, Text, Title } from '@mantine/core'
-import { useState } from 'react'
+import { useId, useState } from 'react'
 import { Link, useParams } from 'react-router-dom'
 import { useIntegrations } from '../api/queries.ts'
 import { EmptyMessage, ErrorState, LoadingState } from '../components/page-state.tsx'
@@ -24,15 +24,26 @@ function describeUse(vendor: VendorDefinition): string {
 
 function UseStep({ vendor, onNext }: { vendor: VendorDefinition; onNext: () => void }) {
   const [use, setUse] = useState<string | null>(null)
+  const titleId = useId()
+  const descriptionId = useId()
   return (
     <Stack gap="md" maw={560}>
       <Radio.Group value={use} onChange={setUse} label="What should msp-recon do?">
-        <Radio.Card value="billing" p="md" mt="xs" radius="md">
+        <Radio.Card
+          value="billing"
+          p="md"
+          mt="xs"
+          radius="md"
+          aria-labelledby={titleId}
+          aria-describedby={descriptionId}
+        >
           <Group wrap="nowrap" align="flex-start">
             <Radio.Indicator />
             <div>
-              <Text fw={600}>Billing only</Text>
-              <Text size="sm" c="dimmed">
+              <Text fw={600} id={titleId}>
+                Billing only
+              </Text>
+              <Text size="sm" c="dimmed" id={descriptionId}>
                 {describeUse(vendor)}
               </Text>
             </div>
@@ -86,6 +97,7 @@ function Wizard({ vendor, startPending }: { vendor: VendorDefinition; startPendi
       onStepClick={(step) => step < active && active !== STEP_DONE && setActive(step)}
       allowNextStepsSelect={false}
       size="sm"
+      contentPadding="lg"
     >
       <Stepper.Step label="Use" description="Billing only">
         <UseStep vendor={vendor} onNext={() => setActive(STEP_CREDENTIALS)} />

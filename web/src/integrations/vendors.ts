@@ -35,7 +35,7 @@ export const VENDORS: readonly VendorDefinition[] = [
     kind: 'ninjaone',
     name: 'NinjaOne',
     role: 'vendor',
-    description: 'RMM. Every device of every organization is counted into billing services.',
+    description: 'Every device of every organization is counted into billing services.',
     fields: [
       { name: 'clientId', label: 'Client ID' },
       { name: 'clientSecret', label: 'Client Secret', secret: true },
@@ -45,7 +45,7 @@ export const VENDORS: readonly VendorDefinition[] = [
     kind: 'connectwise',
     name: 'ConnectWise PSA',
     role: 'psa',
-    description: 'PSA. Agreement additions are the billed lines; approved counts update them.',
+    description: 'Agreement additions are the billed lines; approved counts update them.',
     fields: [
       {
         name: 'apiUrl',
@@ -67,7 +67,7 @@ export const VENDORS: readonly VendorDefinition[] = [
     kind: 'autotask',
     name: 'Autotask',
     role: 'psa',
-    description: 'PSA. Contract services are the billed lines; approved counts update units.',
+    description: 'Contract services are the billed lines; approved counts update their units.',
     fields: [
       { name: 'username', label: 'API username' },
       { name: 'integrationCode', label: 'Integration code' },
@@ -84,7 +84,7 @@ export const VENDORS: readonly VendorDefinition[] = [
     kind: 'halo',
     name: 'HaloPSA',
     role: 'psa',
-    description: 'PSA. Recurring invoice lines are the billed lines; approved counts update them.',
+    description: 'Recurring invoice lines are the billed lines; approved counts update them.',
     fields: [
       { name: 'apiUrl', label: 'API URL', placeholder: 'https://yourcompany.halopsa.com/api' },
       { name: 'clientId', label: 'Client ID' },

@@ -22,7 +22,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { api, errorMessage, isApiError } from '../api/client.ts'
 import { keys } from '../api/queries.ts'
-import type { AccountsView, OrganizationRow } from '../api/types.ts'
+import type { AccountsView, CompanyRow, OrganizationRow } from '../api/types.ts'
 import { EmptyMessage, ErrorState, LoadingState } from '../components/page-state.tsx'
 import { useMapAccount, useUnmapAccount } from './account-mutations.ts'
 import { CompanyCard } from './company-card.tsx'
@@ -51,6 +51,28 @@ function matchesFilter(org: OrganizationRow, filter: OrganizationFilter): boolea
 
 function includesText(name: string, search: string): boolean {
   return name.toLowerCase().includes(search.trim().toLowerCase())
+}
+
+const STATE_ORDER: Record<OrganizationState, number> = { suggested: 0, unmapped: 1, mapped: 2 }
+
+const byName = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'base' })
+
+/** Orders organizations that need a decision first: suggested, unmapped, then mapped. */
+function sortOrganizations(organizations: OrganizationRow[]): OrganizationRow[] {
+  return [...organizations].sort(
+    (a, b) =>
+      STATE_ORDER[organizationState(a)] - STATE_ORDER[organizationState(b)] ||
+      byName(a.organizationName, b.organizationName),
+  )
+}
+
+/** Orders free companies, the possible drop targets, before mapped ones. */
+function sortCompanies(companies: CompanyRow[]): CompanyRow[] {
+  return [...companies].sort(
+    (a, b) =>
+      Number(a.mappedOrganizationId !== null) - Number(b.mappedOrganizationId !== null) ||
+      byName(a.name, b.name),
+  )
 }
 
 function idOf(data: { current?: Record<string, unknown> | undefined }, key: string) {
@@ -136,10 +158,13 @@ function AccountsBoard({ view }: { view: AccountsView }) {
     () => new Map(view.organizations.map((org) => [org.organizationId, org.organizationName])),
     [view.organizations],
   )
-  const organizations = view.organizations.filter(
-    (org) => matchesFilter(org, filter) && includesText(org.organizationName, search),
+  const organizations = useMemo(
+    () => sortOrganizations(view.organizations),
+    [view.organizations],
+  ).filter((org) => matchesFilter(org, filter) && includesText(org.organizationName, search))
+  const companies = useMemo(() => sortCompanies(view.companies), [view.companies]).filter(
+    (company) => includesText(company.name, search),
   )
-  const companies = view.companies.filter((company) => includesText(company.name, search))
   const mappedCount = view.organizations.filter((org) => org.companyId !== null).length
 
   const onDragStart = (event: DragStartEvent) => {

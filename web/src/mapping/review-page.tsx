@@ -6,6 +6,7 @@ import {
   Group,
   Paper,
   ScrollArea,
+  SimpleGrid,
   Stack,
   Table,
   Text,
@@ -22,7 +23,7 @@ import { useStartSync, useSyncRun } from '../sync/sync-hooks.ts'
 import { SyncProgressBar, SyncRunSummary } from '../sync/sync-outcome.tsx'
 import { MappingSteps } from './mapping-steps.tsx'
 
-const TABLE_HEIGHT = 'max(200px, calc(50vh - 170px))'
+const TABLE_HEIGHT = 'max(240px, calc(100vh - 470px))'
 
 function AccountTable({ view }: { view: AccountsView }) {
   const mapped = view.organizations.filter((org) => org.companyId !== null)
@@ -69,26 +70,28 @@ function ServiceTable({ view }: { view: ServicesView }) {
       <Text fw={600} mb="xs">
         Service mappings
       </Text>
-      <Table striped data-testid="review-services">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>NinjaOne service</Table.Th>
-            <Table.Th>PSA products</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {view.services.map((row) => (
-            <Table.Tr key={row.service}>
-              <Table.Td>{row.service}</Table.Td>
-              <Table.Td c={row.products.length === 0 ? 'dimmed' : undefined}>
-                {row.products.length === 0
-                  ? 'not mapped'
-                  : row.products.map((product) => product.productName).join(', ')}
-              </Table.Td>
+      <ScrollArea h={TABLE_HEIGHT} type="auto">
+        <Table striped stickyHeader data-testid="review-services">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>NinjaOne service</Table.Th>
+              <Table.Th>PSA products</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {view.services.map((row) => (
+              <Table.Tr key={row.service}>
+                <Table.Td>{row.service}</Table.Td>
+                <Table.Td c={row.products.length === 0 ? 'dimmed' : undefined}>
+                  {row.products.length === 0
+                    ? 'not mapped'
+                    : row.products.map((product) => product.productName).join(', ')}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
     </Paper>
   )
 }
@@ -173,8 +176,10 @@ export function ReviewPage() {
       {!loading && !error && (
         <>
           <FinishPanel ready={ready} />
-          {accounts.data && <AccountTable view={accounts.data} />}
-          {services.data && <ServiceTable view={services.data} />}
+          <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+            {accounts.data && <AccountTable view={accounts.data} />}
+            {services.data && <ServiceTable view={services.data} />}
+          </SimpleGrid>
         </>
       )}
     </Stack>

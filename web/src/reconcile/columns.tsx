@@ -3,7 +3,7 @@ import { Badge, Button, Checkbox, Text, Tooltip, VisuallyHidden } from '@mantine
 import { createColumnHelper, type FilterFn, type RowData } from '@tanstack/react-table'
 import type { ApprovalOutcome, ApprovalResult, ReconciliationItem } from '../api/types.ts'
 import { ItemStatusBadge } from '../components/status-badge.tsx'
-import { formatCount, formatDelta, formatMoney, formatTime } from '../format.ts'
+import { formatCount, formatDelta, formatMoney, formatShortTime, formatTime } from '../format.ts'
 import { OUTCOME_LABELS } from './approval.ts'
 
 declare module '@tanstack/react-table' {
@@ -67,6 +67,15 @@ export const searchNames: FilterFn<ReconciliationItem> = (row, _columnId, search
     .includes(needle)
 }
 
+/** A cell text cut with an ellipsis; the full text shows on hover. */
+function TruncatedText({ value }: { value: string }) {
+  return (
+    <Text size="sm" truncate title={value}>
+      {value}
+    </Text>
+  )
+}
+
 const column = createColumnHelper<ReconciliationItem>()
 
 const right = { align: 'right' } as const
@@ -92,23 +101,35 @@ export const COLUMNS = [
       />
     ),
   }),
-  column.accessor('organizationName', { header: 'Organization', size: 150, meta: { grow: true } }),
-  column.accessor('companyName', {
-    header: 'Company',
-    size: 150,
-    filterFn: 'equals',
+  column.accessor('organizationName', {
+    header: 'Organization',
+    size: 120,
+    cell: (info) => <TruncatedText value={info.getValue()} />,
     meta: { grow: true },
   }),
-  column.accessor('service', { header: 'Service', size: 150, filterFn: 'equals' }),
+  column.accessor('companyName', {
+    header: 'Company',
+    size: 120,
+    filterFn: 'equals',
+    cell: (info) => <TruncatedText value={info.getValue()} />,
+    meta: { grow: true },
+  }),
+  column.accessor('service', {
+    header: 'Service',
+    size: 140,
+    filterFn: 'equals',
+    cell: (info) => <TruncatedText value={info.getValue()} />,
+    meta: { grow: true },
+  }),
   column.accessor('vendorCount', {
-    header: 'Vendor',
-    size: 72,
+    header: 'Vendor count',
+    size: 104,
     cell: (info) => formatCount(info.getValue()),
     meta: right,
   }),
   column.accessor('psaQuantity', {
     header: 'PSA qty',
-    size: 72,
+    size: 76,
     cell: (info) => {
       const value = info.getValue()
       return value === null ? '–' : formatCount(value)
@@ -130,24 +151,24 @@ export const COLUMNS = [
   }),
   column.accessor('status', {
     header: 'Status',
-    size: 112,
+    size: 128,
     filterFn: 'arrIncludesSome',
     cell: (info) => <ItemStatusBadge status={info.getValue()} />,
   }),
   column.accessor('lastUpdated', {
     header: 'Last updated',
-    size: 150,
+    size: 124,
     sortingFn: 'basic',
     sortDescFirst: true,
     cell: (info) => (
-      <Text size="sm" c="dimmed" truncate>
-        {formatTime(info.getValue())}
+      <Text size="sm" c="dimmed" title={formatTime(info.getValue())}>
+        {formatShortTime(info.getValue())}
       </Text>
     ),
   }),
   column.display({
     id: 'actions',
-    size: 100,
+    size: 92,
     header: () => <VisuallyHidden>Approve</VisuallyHidden>,
     cell: ({ row, table }) => {
       const { outcomes, approvingIds, onApprove } = table.options.meta!

@@ -30,7 +30,7 @@ export function ReconcileFilters({
     <Group gap="sm" align="flex-end">
       <TextInput
         label="Search"
-        placeholder="Organization, company or service"
+        placeholder="Name or service"
         value={(table.getState().globalFilter as string | undefined) ?? ''}
         onChange={(event) => table.setGlobalFilter(event.currentTarget.value)}
         w={200}

@@ -143,7 +143,7 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
             />
           )}
         </Group>
-        <Text size="sm" c="dimmed" data-testid="row-count">
+        <Text size="sm" c="dimmed" data-testid="line-count">
           {shown.toLocaleString('en-US')} of {items.length.toLocaleString('en-US')} lines
         </Text>
       </Group>
