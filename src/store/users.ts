@@ -8,6 +8,9 @@ import type { Database } from './schema.ts'
 /** How long a session lasts after sign-in. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
 
+/** Shortest password a new user may choose. */
+export const MIN_PASSWORD_LENGTH = 12
+
 /** A user as every interface may show it: never the password hash. */
 export interface User {
   id: number

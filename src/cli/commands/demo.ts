@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
+import type { AppContext } from '../../app/context.ts'
 import { loadReconciliation } from '../../app/reconcile.ts'
 import type { PsaKind } from '../../psa/types.ts'
 import { money, signed, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
-import { parseFormat } from '../runtime.ts'
+import { parseFormat, parseId } from '../runtime.ts'
 
 const SHOWN_LINES = 15
 
@@ -12,6 +13,8 @@ interface DemoFlags {
   seed: string
   devices: string
   organizations: string
+  serve?: boolean
+  port: string
 }
 
 /** Registers `demo`: the whole job end to end against built-in fakes. */
@@ -23,6 +26,9 @@ export function registerDemo(program: Command, io: CliIo): void {
     .option('--seed <n>', 'seed of the generated world', '42')
     .option('--devices <n>', 'devices in the generated world', '2500')
     .option('--organizations <n>', 'organizations in the generated world', '60')
+    .option('--serve', 'then serve the web app until Ctrl-C (the default on a terminal)')
+    .option('--no-serve', 'exit after the run, even on a terminal')
+    .option('--port <port>', 'web app port; a free one is used when it is taken', '8080')
     .action(async (flags: DemoFlags) => {
       const psa = parseFormat(flags.psa, ['connectwise', 'autotask', 'halo'] as const) as PsaKind
       const say = (line: string) => io.stdout.write(`${line}\n`)
@@ -46,10 +52,24 @@ export function registerDemo(program: Command, io: CliIo): void {
               `holds ${psaQuantityNow}. Recovered ${money(item.monthlyImpact)}/month.`,
           )
         }
+        if (flags.serve ?? io.stdout.isTTY === true) await serveUntilStopped(io, demo.ctx, flags)
       } finally {
         await demo.close()
       }
     })
+}
+
+async function serveUntilStopped(io: CliIo, ctx: AppContext, flags: DemoFlags): Promise<void> {
+  const say = (line: string) => io.stdout.write(`${line}\n`)
+  const { ensureWebBuild, serveDemo } = await import('../../demo/serve-demo.ts')
+  const { WEB_DIST, untilSignal } = await import('./serve.ts')
+  await ensureWebBuild(WEB_DIST, say)
+  const web = await serveDemo(ctx, WEB_DIST, parseId(flags.port, '--port'))
+  say(`\nWeb app: ${web.url}`)
+  say(`Sign in as ${web.email} with password ${web.password} (a demo user of this run only).`)
+  say('Press Ctrl-C to stop; the demo data folder is kept for inspection.')
+  await untilSignal()
+  await web.stop()
 }
 
 async function printReconciliation(io: CliIo, ctx: Parameters<typeof loadReconciliation>[0]) {

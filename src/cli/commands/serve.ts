@@ -5,10 +5,8 @@ import type { Command } from 'commander'
 import { z } from 'zod'
 import type { AppContext } from '../../app/context.ts'
 import { AppError } from '../../errors.ts'
-import { buildServer } from '../../server/app.ts'
-import { MIN_PASSWORD_LENGTH } from '../../server/routes/auth.ts'
 import { resolveDataDir } from '../../store/database.ts'
-import { UserRepository } from '../../store/users.ts'
+import { MIN_PASSWORD_LENGTH, UserRepository } from '../../store/users.ts'
 import { type CliIo, readSecret } from '../io.ts'
 import { parseId, withContext } from '../runtime.ts'
 
@@ -47,6 +45,8 @@ export async function serveUntil(
   stopped: Promise<unknown>,
   onListening: (url: string) => void = () => {},
 ): Promise<void> {
+  // Loaded on use, so other commands start without Fastify and its plugins.
+  const { buildServer } = await import('../../server/app.ts')
   await withContext(io, async (ctx: AppContext) => {
     const app = await buildServer({
       store: ctx.store,
@@ -73,7 +73,8 @@ export async function serveUntil(
   })
 }
 
-function untilSignal(): Promise<string> {
+/** Resolves with the signal name on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       process.off('SIGINT', stop)

@@ -1,13 +1,12 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { normalizeEmail } from '../../store/users.ts'
+import { MIN_PASSWORD_LENGTH, normalizeEmail } from '../../store/users.ts'
 import { clearSessionCookie, requireSession, setSessionCookie } from '../auth.ts'
 import { ApiError } from '../errors.ts'
 import { noContent, type RouteOptions, withErrors } from '../schemas.ts'
 
 /** Shortest password accepted for a new user. */
-export const MIN_PASSWORD_LENGTH = 12
 
 /** Sign-in attempts allowed per client address and email in one window. */
 export const LOGIN_ATTEMPTS = 5

@@ -5,6 +5,10 @@ import { Badge, Button, Group, Paper, Select, Stack, Text } from '@mantine/core'
 import type { OrganizationRow } from '../api/types.ts'
 import { DragHandle } from './drag-handle.tsx'
 
+// Mantine keeps a select's options in the DOM while it is closed, and every unmapped card has
+// one, so each lists a few companies until the user types to narrow them.
+const COMPANY_OPTION_LIMIT = 20
+
 /** How an organization stands: mapped, unmapped with a suggestion, or unmapped. */
 export type OrganizationState = 'mapped' | 'suggested' | 'unmapped'
 
@@ -99,6 +103,7 @@ function MappingDetail({
         aria-label={`Map ${org.organizationName} to a PSA company`}
         data={companyOptions}
         searchable
+        limit={COMPANY_OPTION_LIMIT}
         value={null}
         nothingFoundMessage="No free company matches"
         onChange={(value) => value !== null && actions.onMap(Number(value))}

@@ -4,6 +4,10 @@ import type { Table } from '@tanstack/react-table'
 import { useMemo } from 'react'
 import { ITEM_STATUSES, type ReconciliationItem } from '../api/types.ts'
 
+// Mantine keeps a select's options in the DOM while it is closed, so thousands of companies
+// would slow every render of the page; typing narrows the list instead.
+const OPTION_LIMIT = 50
+
 function distinct(values: string[]): string[] {
   return [...new Set(values)].sort((a, b) => a.localeCompare(b))
 }
@@ -53,6 +57,7 @@ export function ReconcileFilters({
         onChange={(value) => company?.setFilterValue(value ?? undefined)}
         searchable
         clearable
+        limit={OPTION_LIMIT}
         w={180}
       />
       <Select

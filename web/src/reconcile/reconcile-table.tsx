@@ -11,8 +11,8 @@ import {
   type Table as TableModel,
 } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { type CSSProperties, useRef } from 'react'
-import type { ReconciliationItem } from '../api/types.ts'
+import { type CSSProperties, memo, useRef } from 'react'
+import type { ApprovalResult, ReconciliationItem } from '../api/types.ts'
 
 const ROW_HEIGHT = 41
 
@@ -64,12 +64,22 @@ function HeaderCell({ header }: { header: Header<ReconciliationItem, unknown> })
   )
 }
 
-function BodyRow({ row, start }: { row: Row<ReconciliationItem>; start: number }) {
+interface BodyRowProps {
+  row: Row<ReconciliationItem>
+  start: number
+  /** Selection, approval and outcome: the state a memoized row must re-render for. */
+  selected: boolean
+  approving: boolean
+  outcome: ApprovalResult | undefined
+}
+
+/** One row; memoized so that scrolling renders only the rows that come into view. */
+const BodyRow = memo(function BodyRow({ row, start, selected }: BodyRowProps) {
   return (
     <Table.Tr
       data-testid={`row-${row.id}`}
       data-index={row.index}
-      bg={row.getIsSelected() ? 'var(--mantine-color-blue-light)' : undefined}
+      bg={selected ? 'var(--mantine-color-blue-light)' : undefined}
       style={{
         display: 'flex',
         position: 'absolute',
@@ -85,17 +95,18 @@ function BodyRow({ row, start }: { row: Row<ReconciliationItem>; start: number }
       ))}
     </Table.Tr>
   )
-}
+})
 
 /** Renders the rows of `table` that are in view. */
 export function ReconcileTable({ table }: { table: TableModel<ReconciliationItem> }) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const { rows } = table.getRowModel()
+  const meta = table.options.meta!
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: 6,
   })
   const minWidth = table.getVisibleLeafColumns().reduce((sum, column) => sum + column.getSize(), 0)
 
@@ -128,7 +139,17 @@ export function ReconcileTable({ table }: { table: TableModel<ReconciliationItem
         >
           {virtualizer.getVirtualItems().map((virtualRow) => {
             const row = rows[virtualRow.index]
-            return row ? <BodyRow key={row.id} row={row} start={virtualRow.start} /> : null
+            if (!row) return null
+            return (
+              <BodyRow
+                key={row.id}
+                row={row}
+                start={virtualRow.start}
+                selected={row.getIsSelected()}
+                approving={meta.approvingIds.has(row.id)}
+                outcome={meta.outcomes.get(row.id)}
+              />
+            )
           })}
         </Table.Tbody>
       </Table>
