@@ -15,8 +15,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // Mantine, TanStack and dnd-kit together exceed Vite's 500 kB warning; one chunk is fine
-    // for an app served from the same host.
+    // Mantine, TanStack and dnd-kit together exceed Vite's 500 kB warning. One chunk is fine
+    // for an app that its own server serves.
     chunkSizeWarningLimit: 1500,
   },
   server: {

@@ -5,6 +5,7 @@ import type { IntegrationKind } from '../store/integrations.ts'
 import { NinjaOneClient } from '../vendors/ninjaone/client.ts'
 import { resolveNinjaBaseUrl } from '../vendors/ninjaone/regions.ts'
 import type { AppContext } from './context.ts'
+import { refreshIntegrationStatuses } from './status.ts'
 
 /** What `connect ninjaone` takes; exactly one of region and apiUrl. */
 export interface NinjaConnectInput {
@@ -64,7 +65,7 @@ export async function connectPsa(ctx: AppContext, input: PsaConnectInput) {
     throw new AppError(
       'conflict',
       `${PSA_NAMES[other.kind as PsaKind]} is already connected. Switching PSA clears every ` +
-        'account and service mapping; confirm with --replace.',
+        'account and service mapping, so confirm the replacement (CLI: --replace).',
     )
   }
   const adapter = createPsaAdapter(input.kind, connection, clientOptions(ctx))
@@ -146,6 +147,8 @@ export async function disconnect(ctx: AppContext, kind: IntegrationKind): Promis
     else await store.snapshots.clearPsaData(trx)
   })
   await store.approvals.audit('disconnect', kind, { wasConnected: Boolean(integration) }, ctx.actor)
+  // The other side stays connected but lost its mappings, so it goes back to `mapping`.
+  await refreshIntegrationStatuses(ctx)
   ctx.logger.info({ integration: kind }, 'disconnected')
   return Boolean(integration)
 }

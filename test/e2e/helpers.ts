@@ -45,6 +45,6 @@ export async function chooseOption(page: Page, input: Locator, option: string) {
 /** Reads an API route with the browser's session cookie. */
 export async function readApi<T>(page: Page, path: string): Promise<T> {
   const response = await page.request.get(path)
-  if (!response.ok()) throw new Error(`GET ${path} answered ${response.status()}`)
+  if (!response.ok()) throw new Error(`GET ${path} failed with HTTP ${response.status()}`)
   return (await response.json()) as T
 }

@@ -28,7 +28,7 @@ function NotFoundPage() {
   )
 }
 
-/** The whole app below the providers. */
+/** Renders the whole app below the providers. */
 export function App() {
   return (
     <Routes>

@@ -26,7 +26,7 @@ function anyPending(integrations: Integration[] | undefined): boolean {
   return integrations?.some((integration) => integration.status === 'pending') ?? false
 }
 
-/** The stored integrations; polls while one of them is pending. */
+/** Queries the integrations, polling while one of them is pending. */
 export function useIntegrations() {
   return useQuery({
     queryKey: keys.integrations,
@@ -35,7 +35,7 @@ export function useIntegrations() {
   })
 }
 
-/** The progress of the running sync; polls while it runs or while `watch` is true. */
+/** Queries the running sync's progress, polling while it runs or while `watch` is true. */
 export function useSyncProgress(watch = false) {
   return useQuery<SyncProgress>({
     queryKey: keys.syncCurrent,

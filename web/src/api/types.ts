@@ -11,7 +11,7 @@ export interface Session {
   setupRequired: boolean
 }
 
-/** One vendor connection; `settings` holds the non-secret fields only. */
+/** One vendor connection. `settings` contains the non-secret fields only. */
 export interface Integration {
   kind: IntegrationKind
   role: 'vendor' | 'psa'
@@ -142,7 +142,7 @@ export interface ReconciliationView {
 
 export type ApprovalOutcome = 'written' | 'unchanged' | 'refused' | 'failed' | 'skipped'
 
-/** What happened to one approved line. */
+/** The outcome of approving one line. */
 export interface ApprovalResult {
   id: string
   outcome: ApprovalOutcome

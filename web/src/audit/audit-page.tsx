@@ -40,7 +40,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
               </Table.Td>
               <Table.Td>{entry.action}</Table.Td>
               <Table.Td>
-                <Text size="sm" truncate>
+                <Text size="sm" truncate title={entry.subject}>
                   {entry.subject}
                 </Text>
               </Table.Td>

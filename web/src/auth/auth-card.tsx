@@ -2,7 +2,7 @@
 import { Center, Paper, Stack, Text, Title } from '@mantine/core'
 import type { ReactNode } from 'react'
 
-/** A titled card in the middle of the page. */
+/** Renders a titled card in the middle of the page. */
 export function AuthCard({
   title,
   subtitle,

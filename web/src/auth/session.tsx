@@ -14,7 +14,7 @@ async function fetchSession(): Promise<Session> {
   return session
 }
 
-/** The current session; its CSRF token is handed to the API client on every fetch. */
+/** Queries the current session and hands its CSRF token to the API client on every fetch. */
 export function useSession() {
   return useQuery({ queryKey: keys.session, queryFn: fetchSession, staleTime: 60_000 })
 }

@@ -3,7 +3,7 @@ import { Alert, Button, Center, EmptyState, Group, Loader, Stack, Text } from '@
 import type { ReactNode } from 'react'
 import { errorMessage } from '../api/client.ts'
 
-/** A centered loader with a label for screen readers. */
+/** Renders a centered loader with a label for screen readers. */
 export function LoadingState({ label }: { label: string }) {
   return (
     <Center py="xl" aria-busy="true">
@@ -17,7 +17,7 @@ export function LoadingState({ label }: { label: string }) {
   )
 }
 
-/** A red alert with the error's message and an optional retry button. */
+/** Renders a red alert with the error's message and an optional retry button. */
 export function ErrorState({
   title,
   error,
@@ -43,7 +43,7 @@ export function ErrorState({
   )
 }
 
-/** A message for a page or list with nothing to show yet, and what to do about it. */
+/** Renders a message for a page or list with nothing to show yet, and what to do next. */
 export function EmptyMessage({
   title,
   description,

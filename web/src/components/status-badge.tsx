@@ -10,7 +10,7 @@ const INTEGRATION_COLORS: Record<IntegrationStatus, MantineColor> = {
   disconnected: 'gray',
 }
 
-/** The badge of an integration status, e.g. a green `connected`. */
+/** Renders the badge of an integration status, e.g. a green `connected`. */
 export function IntegrationStatusBadge({ status }: { status: IntegrationStatus }) {
   return (
     <Badge color={INTEGRATION_COLORS[status]} variant="light" data-testid="integration-status">
@@ -28,7 +28,7 @@ export const ITEM_STATUS_COLORS: Record<ItemStatus, MantineColor> = {
   'new-revenue': 'blue',
 }
 
-/** The badge of a reconciliation line's status. */
+/** Renders the badge of a reconciliation line's status. */
 export function ItemStatusBadge({ status }: { status: ItemStatus }) {
   return (
     <Badge color={ITEM_STATUS_COLORS[status]} variant="light" size="sm">

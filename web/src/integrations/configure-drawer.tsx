@@ -72,7 +72,7 @@ function DisconnectSection({ state, onDone }: { state: VendorState; onDone: () =
   )
 }
 
-/** A drawer with one integration's details; `state` null keeps it closed. */
+/** Renders a drawer with one integration's details, closed while `state` is null. */
 export function ConfigureDrawer({
   state,
   onClose,

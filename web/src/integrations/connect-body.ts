@@ -12,7 +12,7 @@ export function regionOfUrl(url: string): string | null {
 }
 
 function ninjaBody(values: FormValues): Record<string, unknown> {
-  // The API takes a region or an API URL, not both: a URL of a known region goes as the region.
+  // The API takes a region or an API URL but not both, so a known region's URL goes as a region.
   const region = regionOfUrl(values.apiUrl ?? '')
   const location = region ? { region } : { apiUrl: values.apiUrl?.trim() }
   return { ...location, clientId: values.clientId?.trim(), clientSecret: values.clientSecret }
@@ -20,7 +20,7 @@ function ninjaBody(values: FormValues): Record<string, unknown> {
 
 function connectWiseBody(values: FormValues): Record<string, unknown> {
   const { apiUrl = '', ...rest } = values
-  // A bare host name is a cloud site; anything with a scheme is the REST URL itself.
+  // A bare host name is a cloud site, and anything with a scheme is the REST URL itself.
   const location = apiUrl.includes('://') ? { apiUrl: apiUrl.trim() } : { site: apiUrl.trim() }
   return { ...rest, ...location }
 }

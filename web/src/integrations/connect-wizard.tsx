@@ -115,7 +115,7 @@ function Wizard({ vendor, startPending }: { vendor: VendorDefinition; startPendi
   )
 }
 
-/** The wizard page of the vendor in the URL, e.g. `/integrations/ninjaone/connect`. */
+/** Renders the wizard of the vendor in the URL, e.g. `/integrations/ninjaone/connect`. */
 export function ConnectWizardPage() {
   const { kind } = useParams()
   const vendor = findVendor(kind)

@@ -11,7 +11,7 @@ import {
 } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/client.ts'
 import { keys, useIntegrations } from '../api/queries.ts'
 import { EmptyMessage, ErrorState, LoadingState } from '../components/page-state.tsx'
@@ -33,11 +33,18 @@ function matchesFilter(state: VendorState, filter: ConnectedFilter): boolean {
 function SyncSummary({ canSync }: { canSync: boolean }) {
   const status = useQuery({ queryKey: keys.status, queryFn: api.status })
   const startSync = useStartSync()
-  const { progress, running } = useSyncRun(null, true)
+  const [runId, setRunId] = useState<number | null>(null)
+  const { progress, running, run } = useSyncRun(runId, runId !== null)
   const last = status.data?.lastSync
+
+  useEffect(() => {
+    // Polling stops once the started run has finished and its outcome is in the status.
+    if (run && run.status !== 'running') setRunId(null)
+  }, [run])
 
   const start = () =>
     startSync.mutate(undefined, {
+      onSuccess: (id) => setRunId(id),
       onError: (error) =>
         notifications.show({
           color: 'red',

@@ -1,4 +1,4 @@
-/** The vendors the UI can connect, with the fields each connect form asks for. */
+/** The vendors the UI can connect, with the fields of each connect form. */
 import type { IntegrationKind } from '../api/types.ts'
 
 /** One input of a connect form; `name` is the request body key. */

@@ -3,12 +3,12 @@ import { useDroppable } from '@dnd-kit/core'
 import { Badge, Group, Paper, Text } from '@mantine/core'
 import type { CompanyRow } from '../api/types.ts'
 
-/** The droppable id of a company card. */
+/** Returns the droppable id of a company card. */
 export function companyDropId(companyId: number): string {
   return `company-${companyId}`
 }
 
-/** One company; a mapped company shows its organization and takes no other drop. */
+/** Renders one company. A mapped company shows its organization and accepts no drop. */
 export function CompanyCard({
   company,
   organizationName,

@@ -76,13 +76,13 @@ export const jumpBetweenTargets: KeyboardCoordinateGetter = (event, { context })
   }
 }
 
-/** Pointer position first; the dragged rectangle's overlap when there is no pointer. */
+/** Detects the target under the pointer, or by overlap for keyboard drags without one. */
 export const detectTarget: CollisionDetection = (args) => {
   const byPointer = pointerWithin(args)
   return byPointer.length > 0 ? byPointer : rectIntersection(args)
 }
 
-/** Sensors for mapping boards: a 5 px pointer threshold so clicks stay clicks, and keys. */
+/** Creates the sensors of a mapping board: pointer after 5 px, so clicks stay clicks, and keys. */
 export function useMappingSensors() {
   return useSensors(
     useSensor(CardPointerSensor, { activationConstraint: { distance: 5 } }),

@@ -2,7 +2,7 @@
 import type { DraggableAttributes } from '@dnd-kit/core'
 import { Box } from '@mantine/core'
 
-/** A focusable grip that starts a keyboard drag with Space or Enter. */
+/** Renders a focusable grip that starts a keyboard drag with Space or Enter. */
 export function DragHandle({
   label,
   attributes,

@@ -5,7 +5,7 @@ import type { ReactNode } from 'react'
 /** Height of a board column: the viewport minus the header, title, stepper and toolbar. */
 export const COLUMN_HEIGHT = 'max(320px, calc(100vh - 330px))'
 
-/** One titled, scrolling column of cards. */
+/** Renders one titled, scrolling column of cards. */
 export function BoardColumn({
   title,
   count,

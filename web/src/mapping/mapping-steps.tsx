@@ -8,7 +8,7 @@ const STEPS = [
   { path: '/review', label: 'Review', description: 'Check and sync' },
 ]
 
-/** A stepper whose steps link to the three mapping pages; `active` is the current page. */
+/** Renders a stepper whose steps link to the three mapping pages, `active` being current. */
 export function MappingSteps({ active }: { active: 0 | 1 | 2 }) {
   const navigate = useNavigate()
   return (

@@ -9,7 +9,7 @@ import { DragHandle } from './drag-handle.tsx'
 // one, so each lists a few companies until the user types to narrow them.
 const COMPANY_OPTION_LIMIT = 20
 
-/** How an organization stands: mapped, unmapped with a suggestion, or unmapped. */
+/** The mapping state of an organization: mapped, unmapped with a suggestion, or unmapped. */
 export type OrganizationState = 'mapped' | 'suggested' | 'unmapped'
 
 /** Returns the state of an organization row. */
@@ -18,7 +18,7 @@ export function organizationState(org: OrganizationRow): OrganizationState {
   return org.suggestions.length > 0 ? 'suggested' : 'unmapped'
 }
 
-/** The draggable id of an organization card. */
+/** Returns the draggable id of an organization card. */
 export function organizationDragId(organizationId: number): string {
   return `org-${organizationId}`
 }
@@ -47,7 +47,7 @@ export interface OrganizationActions {
   onUnmap: () => void
 }
 
-/** The body of an organization card, also rendered in the drag overlay. */
+/** Renders the title row of an organization card, also shown in the drag overlay. */
 export function OrganizationSummary({ org }: { org: OrganizationRow }) {
   return (
     <Group justify="space-between" wrap="nowrap" gap="xs">
@@ -112,7 +112,7 @@ function MappingDetail({
   )
 }
 
-/** One organization; drag it onto a company card, or use its buttons and select. */
+/** Renders one organization, to drag onto a company card or map with its buttons and select. */
 export function OrganizationCard({
   org,
   companyOptions,

@@ -23,7 +23,7 @@ import { useStartSync, useSyncRun } from '../sync/sync-hooks.ts'
 import { SyncProgressBar, SyncRunSummary } from '../sync/sync-outcome.tsx'
 import { MappingSteps } from './mapping-steps.tsx'
 
-const TABLE_HEIGHT = 'max(240px, calc(100vh - 470px))'
+const TABLE_HEIGHT = 'max(240px, calc(100vh - 410px))'
 
 function AccountTable({ view }: { view: AccountsView }) {
   const mapped = view.organizations.filter((org) => org.companyId !== null)
@@ -146,7 +146,7 @@ function FinishPanel({ ready }: { ready: boolean }) {
   )
 }
 
-/** The review page, last of the three mapping steps. */
+/** Renders the review page, last of the three mapping steps. */
 export function ReviewPage() {
   const accounts = useQuery({ queryKey: keys.accounts, queryFn: api.accounts })
   const services = useQuery({ queryKey: keys.services, queryFn: api.services })

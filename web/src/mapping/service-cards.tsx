@@ -5,12 +5,12 @@ import type { CatalogProduct, ServiceRow } from '../api/types.ts'
 import { formatMoney } from '../format.ts'
 import { DragHandle } from './drag-handle.tsx'
 
-/** A service name as an id fragment, e.g. `total-workstations`. */
+/** Converts a service name to an id fragment, e.g. `total-workstations`. */
 export function serviceSlug(service: string): string {
   return service.toLowerCase().replace(/[^a-z0-9]+/g, '-')
 }
 
-/** The name, identifier and price of a product, also rendered in the drag overlay. */
+/** Renders the name, identifier and price of a product, also shown in the drag overlay. */
 export function ProductSummary({ product }: { product: CatalogProduct }) {
   return (
     <Group justify="space-between" wrap="nowrap" gap="xs">
@@ -31,7 +31,7 @@ export function ProductSummary({ product }: { product: CatalogProduct }) {
   )
 }
 
-/** A catalog product: drag it onto a service, or pick the service in its select. */
+/** Renders a catalog product, to drag onto a service or map with its select. */
 export function ProductCard({
   product,
   services,
@@ -78,7 +78,7 @@ export function ProductCard({
   )
 }
 
-/** A NinjaOne service with the products that bill it; products are dropped here. */
+/** Renders a NinjaOne service with the products that bill it, as a drop target. */
 export function ServiceCard({
   row,
   onUnmap,

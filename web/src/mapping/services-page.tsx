@@ -46,6 +46,63 @@ function useAnnouncements(view: ServicesView): Announcements {
   }, [view])
 }
 
+function ProductColumn({
+  view,
+  products,
+  serviceNames,
+  onMap,
+}: {
+  view: ServicesView
+  products: CatalogProduct[]
+  serviceNames: string[]
+  onMap: (service: string, productId: number) => void
+}) {
+  return (
+    <BoardColumn
+      title="PSA catalog products"
+      count={`${view.unmappedProducts.length} unmapped`}
+      testId="product-column"
+    >
+      {products.length === 0 && (
+        <Text size="sm" c="dimmed" p="sm">
+          {view.unmappedProducts.length === 0
+            ? 'Every catalog product is mapped.'
+            : 'No product matches the search.'}
+        </Text>
+      )}
+      {products.map((product) => (
+        <ProductCard
+          key={product.id}
+          product={product}
+          services={serviceNames}
+          onMap={(service) => onMap(service, product.id)}
+        />
+      ))}
+    </BoardColumn>
+  )
+}
+
+function ServiceColumn({
+  view,
+  onUnmap,
+}: {
+  view: ServicesView
+  onUnmap: (productId: number) => void
+}) {
+  const mappedCount = view.services.filter((row) => row.products.length > 0).length
+  return (
+    <BoardColumn
+      title="NinjaOne services"
+      count={`${mappedCount} of ${view.services.length} mapped`}
+      testId="service-column"
+    >
+      {view.services.map((row) => (
+        <ServiceCard key={row.service} row={row} onUnmap={onUnmap} />
+      ))}
+    </BoardColumn>
+  )
+}
+
 function ServicesBoard({ view }: { view: ServicesView }) {
   const [search, setSearch] = useState('')
   const [dragged, setDragged] = useState<CatalogProduct | null>(null)
@@ -58,7 +115,6 @@ function ServicesBoard({ view }: { view: ServicesView }) {
   const products = view.unmappedProducts.filter((product) =>
     `${product.name} ${product.identifier ?? ''}`.toLowerCase().includes(needle),
   )
-  const mappedCount = view.services.filter((row) => row.products.length > 0).length
 
   const onDragStart = (event: DragStartEvent) => {
     const id = event.active.data.current?.productId
@@ -94,40 +150,13 @@ function ServicesBoard({ view }: { view: ServicesView }) {
         }}
       >
         <Board>
-          <BoardColumn
-            title="PSA catalog products"
-            count={`${view.unmappedProducts.length} unmapped`}
-            testId="product-column"
-          >
-            {products.length === 0 && (
-              <Text size="sm" c="dimmed" p="sm">
-                {view.unmappedProducts.length === 0
-                  ? 'Every catalog product is mapped.'
-                  : 'No product matches the search.'}
-              </Text>
-            )}
-            {products.map((product) => (
-              <ProductCard
-                key={product.id}
-                product={product}
-                services={serviceNames}
-                onMap={(service) => mapService.mutate({ service, productId: product.id })}
-              />
-            ))}
-          </BoardColumn>
-          <BoardColumn
-            title="NinjaOne services"
-            count={`${mappedCount} of ${view.services.length} mapped`}
-            testId="service-column"
-          >
-            {view.services.map((row) => (
-              <ServiceCard
-                key={row.service}
-                row={row}
-                onUnmap={(productId) => unmapService.mutate(productId)}
-              />
-            ))}
-          </BoardColumn>
+          <ProductColumn
+            view={view}
+            products={products}
+            serviceNames={serviceNames}
+            onMap={(service, productId) => mapService.mutate({ service, productId })}
+          />
+          <ServiceColumn view={view} onUnmap={(productId) => unmapService.mutate(productId)} />
         </Board>
         <DragOverlay>
           {dragged && (
@@ -145,7 +174,7 @@ function isEmpty(view: ServicesView): boolean {
   return view.unmappedProducts.length === 0 && view.services.every((row) => !row.products.length)
 }
 
-/** The service mapping page, second of the three mapping steps. */
+/** Renders the service mapping page, second of the three mapping steps. */
 export function ServicesPage() {
   const services = useQuery({ queryKey: keys.services, queryFn: api.services })
 

@@ -21,13 +21,20 @@ function summarize(results: ApprovalResult[]): string {
   return [...counts].map(([outcome, count]) => `${count} ${OUTCOME_LABELS[outcome]}`).join(', ')
 }
 
+/** Lines to approve, and whether they come from one row's button or from the selection. */
+export interface ApprovalRequest {
+  ids: string[]
+  source: 'row' | 'selection'
+}
+
 /** Approves lines and keeps every outcome by item id until the page is left. */
 export function useApproval(effectiveDate: string | null) {
   const queryClient = useQueryClient()
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, ApprovalResult>>(new Map())
 
   const approve = useMutation({
-    mutationFn: (ids: string[]) => api.approve(effectiveDate ? { ids, effectiveDate } : { ids }),
+    mutationFn: ({ ids }: ApprovalRequest) =>
+      api.approve(effectiveDate ? { ids, effectiveDate } : { ids }),
     onSuccess: ({ results }) => {
       setOutcomes((previous) => {
         const next = new Map(previous)

@@ -67,7 +67,7 @@ export const searchNames: FilterFn<ReconciliationItem> = (row, _columnId, search
     .includes(needle)
 }
 
-/** A cell text cut with an ellipsis; the full text shows on hover. */
+/** Renders cell text cut with an ellipsis, with the full text as its title. */
 function TruncatedText({ value }: { value: string }) {
   return (
     <Text size="sm" truncate title={value}>
@@ -103,33 +103,33 @@ export const COLUMNS = [
   }),
   column.accessor('organizationName', {
     header: 'Organization',
-    size: 120,
+    size: 100,
     cell: (info) => <TruncatedText value={info.getValue()} />,
     meta: { grow: true },
   }),
   column.accessor('companyName', {
     header: 'Company',
-    size: 120,
+    size: 96,
     filterFn: 'equals',
     cell: (info) => <TruncatedText value={info.getValue()} />,
     meta: { grow: true },
   }),
   column.accessor('service', {
     header: 'Service',
-    size: 140,
+    size: 110,
     filterFn: 'equals',
     cell: (info) => <TruncatedText value={info.getValue()} />,
     meta: { grow: true },
   }),
   column.accessor('vendorCount', {
     header: 'Vendor count',
-    size: 104,
+    size: 72,
     cell: (info) => formatCount(info.getValue()),
     meta: right,
   }),
   column.accessor('psaQuantity', {
     header: 'PSA qty',
-    size: 76,
+    size: 68,
     cell: (info) => {
       const value = info.getValue()
       return value === null ? '–' : formatCount(value)
@@ -139,25 +139,25 @@ export const COLUMNS = [
   }),
   column.accessor('delta', {
     header: 'Delta',
-    size: 64,
+    size: 60,
     cell: (info) => formatDelta(info.getValue()),
     meta: right,
   }),
   column.accessor('monthlyImpact', {
     header: 'Monthly',
-    size: 96,
+    size: 92,
     cell: (info) => formatMoney(info.getValue()),
     meta: right,
   }),
   column.accessor('status', {
     header: 'Status',
-    size: 128,
+    size: 124,
     filterFn: 'arrIncludesSome',
     cell: (info) => <ItemStatusBadge status={info.getValue()} />,
   }),
   column.accessor('lastUpdated', {
     header: 'Last updated',
-    size: 124,
+    size: 120,
     sortingFn: 'basic',
     sortDescFirst: true,
     cell: (info) => (
@@ -168,7 +168,7 @@ export const COLUMNS = [
   }),
   column.display({
     id: 'actions',
-    size: 92,
+    size: 96,
     header: () => <VisuallyHidden>Approve</VisuallyHidden>,
     cell: ({ row, table }) => {
       const { outcomes, approvingIds, onApprove } = table.options.meta!
@@ -180,11 +180,11 @@ export const COLUMNS = [
             dismissed
           </Badge>
         )
+      if (!isWritable(row.original)) return null
       return (
         <Button
           size="compact-xs"
           variant="light"
-          disabled={!isWritable(row.original)}
           loading={approvingIds.has(row.id)}
           onClick={() => onApprove(row.id)}
           data-testid={`approve-${row.id}`}

@@ -1,11 +1,11 @@
-/** The filter bar of the reconciliation table: text, status, company, service, dismissed. */
-import { Group, MultiSelect, Select, Switch, TextInput } from '@mantine/core'
+/** The filter bar of the reconciliation table: text, status, company and service. */
+import { Group, MultiSelect, Select, TextInput } from '@mantine/core'
 import type { Table } from '@tanstack/react-table'
 import { useMemo } from 'react'
 import { ITEM_STATUSES, type ReconciliationItem } from '../api/types.ts'
 
-// Mantine keeps a select's options in the DOM while it is closed, so thousands of companies
-// would slow every render of the page; typing narrows the list instead.
+// Mantine keeps a select's options in the DOM while it is closed. Thousands of companies would
+// slow every render of the page, so the select lists a few and typing narrows the list.
 const OPTION_LIMIT = 50
 
 function distinct(values: string[]): string[] {
@@ -16,13 +16,9 @@ function distinct(values: string[]): string[] {
 export function ReconcileFilters({
   table,
   items,
-  showDismissed,
-  onShowDismissed,
 }: {
   table: Table<ReconciliationItem>
   items: ReconciliationItem[]
-  showDismissed: boolean
-  onShowDismissed: (value: boolean) => void
 }) {
   const companies = useMemo(() => distinct(items.map((item) => item.companyName)), [items])
   const services = useMemo(() => distinct(items.map((item) => item.service)), [items])
@@ -68,12 +64,6 @@ export function ReconcileFilters({
         onChange={(value) => service?.setFilterValue(value ?? undefined)}
         clearable
         w={190}
-      />
-      <Switch
-        label="Show dismissed"
-        checked={showDismissed}
-        onChange={(event) => onShowDismissed(event.currentTarget.checked)}
-        mb={8}
       />
     </Group>
   )

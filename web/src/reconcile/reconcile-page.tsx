@@ -1,5 +1,5 @@
 /** The reconcile page: totals, filters, the virtualized table and approve or dismiss. */
-import { Button, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core'
+import { Button, Group, Modal, Stack, Switch, Text, TextInput, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import {
   getCoreRowModel,
@@ -30,7 +30,7 @@ function useReconcileTable(items: ReconciliationItem[], approval: ReturnType<typ
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({})
   const [globalFilter, setGlobalFilter] = useState('')
   const approvingIds = useMemo(
-    () => new Set(approval.approve.isPending ? (approval.approve.variables ?? []) : []),
+    () => new Set(approval.approve.isPending ? (approval.approve.variables?.ids ?? []) : []),
     [approval.approve.isPending, approval.approve.variables],
   )
   return useReactTable({
@@ -48,7 +48,7 @@ function useReconcileTable(items: ReconciliationItem[], approval: ReturnType<typ
     meta: {
       outcomes: approval.outcomes,
       approvingIds,
-      onApprove: (id) => approval.approve.mutate([id]),
+      onApprove: (id) => approval.approve.mutate({ ids: [id], source: 'row' }),
     },
   })
 }
@@ -85,6 +85,60 @@ function BulkApproveModal({
   )
 }
 
+function ReconcileActions(props: {
+  selectedCount: number
+  approving: boolean
+  dismissing: boolean
+  onApprove: () => void
+  onDismiss: () => void
+  /** Null hides the input, which only Autotask uses. */
+  effectiveDate: string | null
+  onEffectiveDate: (value: string) => void
+  showDismissed: boolean
+  onShowDismissed: (value: boolean) => void
+  lineCounts: { shown: number; total: number }
+}) {
+  const { selectedCount, effectiveDate, lineCounts } = props
+  return (
+    <Group justify="space-between" align="flex-end">
+      <Group gap="xs" align="flex-end">
+        <Button disabled={selectedCount === 0} loading={props.approving} onClick={props.onApprove}>
+          Approve selected ({selectedCount})
+        </Button>
+        <Button
+          variant="default"
+          disabled={selectedCount === 0}
+          loading={props.dismissing}
+          onClick={props.onDismiss}
+        >
+          Dismiss
+        </Button>
+        {effectiveDate !== null && (
+          <TextInput
+            type="date"
+            label="Effective date"
+            description="Autotask applies unit changes from this date"
+            value={effectiveDate}
+            onChange={(event) => props.onEffectiveDate(event.currentTarget.value)}
+            w={200}
+          />
+        )}
+      </Group>
+      <Group gap="md">
+        <Switch
+          label="Show dismissed"
+          checked={props.showDismissed}
+          onChange={(event) => props.onShowDismissed(event.currentTarget.checked)}
+        />
+        <Text size="sm" c="dimmed" data-testid="line-count">
+          {lineCounts.shown.toLocaleString('en-US')} of {lineCounts.total.toLocaleString('en-US')}{' '}
+          lines
+        </Text>
+      </Group>
+    </Group>
+  )
+}
+
 function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: string | null }) {
   const [showDismissed, setShowDismissed] = useState(false)
   const [effectiveDate, setEffectiveDate] = useState('')
@@ -95,13 +149,17 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
     [view.items, showDismissed],
   )
   const table = useReconcileTable(items, approval)
-  const selectedIds = table.getSelectedRowModel().rows.map((row) => row.id)
-  const shown = table.getRowModel().rows.length
+  // Only selected lines that the filters show are approved or dismissed.
+  const selectedIds = table.getFilteredSelectedRowModel().rows.map((row) => row.id)
+  const filteredCount = table.getRowModel().rows.length
   const psaName = VENDORS.find((vendor) => vendor.kind === psaKind)?.name ?? 'the PSA'
 
   const approveSelected = () => {
     setConfirming(false)
-    approval.approve.mutate(selectedIds, { onSuccess: () => table.resetRowSelection() })
+    approval.approve.mutate(
+      { ids: selectedIds, source: 'selection' },
+      { onSuccess: () => table.resetRowSelection() },
+    )
   }
   const dismissSelected = () =>
     approval.dismiss.mutate(selectedIds, { onSuccess: () => table.resetRowSelection() })
@@ -109,44 +167,19 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
   return (
     <Stack gap="sm">
       <ReconcileTotals totals={view.totals} />
-      <ReconcileFilters
-        table={table}
-        items={items}
+      <ReconcileFilters table={table} items={items} />
+      <ReconcileActions
+        selectedCount={selectedIds.length}
+        approving={approval.approve.isPending && approval.approve.variables?.source === 'selection'}
+        dismissing={approval.dismiss.isPending}
+        onApprove={() => setConfirming(true)}
+        onDismiss={dismissSelected}
+        effectiveDate={psaKind === 'autotask' ? effectiveDate : null}
+        onEffectiveDate={setEffectiveDate}
         showDismissed={showDismissed}
         onShowDismissed={setShowDismissed}
+        lineCounts={{ shown: filteredCount, total: items.length }}
       />
-      <Group justify="space-between" align="flex-end">
-        <Group gap="xs" align="flex-end">
-          <Button
-            disabled={selectedIds.length === 0}
-            loading={approval.approve.isPending && selectedIds.length > 1}
-            onClick={() => setConfirming(true)}
-          >
-            Approve selected ({selectedIds.length})
-          </Button>
-          <Button
-            variant="default"
-            disabled={selectedIds.length === 0}
-            loading={approval.dismiss.isPending}
-            onClick={dismissSelected}
-          >
-            Dismiss
-          </Button>
-          {psaKind === 'autotask' && (
-            <TextInput
-              type="date"
-              label="Effective date"
-              description="Autotask applies unit changes from this date"
-              value={effectiveDate}
-              onChange={(event) => setEffectiveDate(event.currentTarget.value)}
-              w={200}
-            />
-          )}
-        </Group>
-        <Text size="sm" c="dimmed" data-testid="line-count">
-          {shown.toLocaleString('en-US')} of {items.length.toLocaleString('en-US')} lines
-        </Text>
-      </Group>
       <ReconcileTable table={table} />
       <BulkApproveModal
         count={selectedIds.length}
@@ -159,7 +192,7 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
   )
 }
 
-/** Loads the reconciliation and shows it, or says what is missing. */
+/** Loads the reconciliation and renders it, or explains what is missing. */
 export function ReconcilePage() {
   const reconciliation = useQuery({ queryKey: keys.reconciliation, queryFn: api.reconciliation })
   const integrations = useIntegrations()

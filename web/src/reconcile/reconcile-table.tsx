@@ -33,25 +33,23 @@ function cellStyle(
     flex: meta?.grow ? `1 1 ${size}px` : `0 0 ${size}px`,
     minWidth: size,
     overflow: 'hidden',
-    whiteSpace: 'nowrap',
   }
 }
 
 const SORT_MARKS = { asc: ' ▲', desc: ' ▼' } as const
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const
 
 function HeaderCell({ header }: { header: Header<ReconciliationItem, unknown> }) {
   const sorted = header.column.getIsSorted()
   const content = flexRender(header.column.columnDef.header, header.getContext())
   return (
-    <Table.Th
-      style={cellStyle(header.column)}
-      aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-    >
+    <Table.Th style={cellStyle(header.column)} aria-sort={sorted ? ARIA_SORT[sorted] : undefined}>
       {header.column.getCanSort() ? (
         <UnstyledButton
           onClick={header.column.getToggleSortingHandler()}
           fw={600}
           fz="sm"
+          ta={header.column.columnDef.meta?.align ?? 'left'}
           data-testid={`sort-${header.column.id}`}
         >
           {content}
@@ -89,7 +87,7 @@ const BodyRow = memo(function BodyRow({ row, start, selected }: BodyRowProps) {
       }}
     >
       {row.getVisibleCells().map((cell) => (
-        <Table.Td key={cell.id} style={cellStyle(cell.column)}>
+        <Table.Td key={cell.id} style={{ ...cellStyle(cell.column), whiteSpace: 'nowrap' }}>
           {flexRender(cell.column.columnDef.cell, cell.getContext())}
         </Table.Td>
       ))}

@@ -35,6 +35,8 @@ function Stat({
 export function ReconcileTotals({ totals }: { totals: ReconciliationView['totals'] }) {
   const { byStatus } = totals
   const toFix = (byStatus['under-billed'] ?? 0) + (byStatus['over-billed'] ?? 0)
+  const ambiguous = formatCount(byStatus.ambiguous ?? 0)
+  const newRevenue = formatCount(byStatus['new-revenue'] ?? 0)
   return (
     <SimpleGrid cols={4} spacing="sm">
       <Stat
@@ -54,7 +56,7 @@ export function ReconcileTotals({ totals }: { totals: ReconciliationView['totals
       <Stat
         label="Lines to approve"
         value={formatCount(toFix)}
-        hint={`${formatCount(byStatus.ambiguous ?? 0)} ambiguous, ${formatCount(byStatus['new-revenue'] ?? 0)} new revenue`}
+        hint={`${ambiguous} ambiguous, ${newRevenue} new revenue`}
         testId="total-to-approve"
       />
       <Stat

@@ -1,6 +1,6 @@
 /** Starting a sync and following one run until it succeeds or fails. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { api, isApiError } from '../api/client.ts'
 import { invalidateServerState, keys, POLL_MS, useSyncProgress } from '../api/queries.ts'
 
@@ -61,10 +61,13 @@ export function useSyncRun(runId: number | null, follow: boolean) {
   const run = runs.data?.find((candidate) => candidate.id === currentId)
   const finishedId = run && run.status !== 'running' ? run.id : null
 
+  const wasRunning = useRef(running)
   useEffect(() => {
-    // A finished run changes integrations, mappings and the reconciliation: refetch them once.
-    if (finishedId !== null) void invalidateServerState(queryClient)
-  }, [finishedId, queryClient])
+    // A finished run changes integrations, mappings and the reconciliation, so refetch them.
+    const stopped = wasRunning.current && !running
+    wasRunning.current = running
+    if (finishedId !== null || stopped) void invalidateServerState(queryClient)
+  }, [finishedId, running, queryClient])
 
   return { progress: progress.data, running, run, runId: currentId }
 }

@@ -4,7 +4,7 @@ import type { SyncProgress, SyncRun } from '../api/types.ts'
 import { formatCount, formatTime } from '../format.ts'
 import { describePhase } from './sync-hooks.ts'
 
-/** An animated bar with the phase of the running sync. */
+/** Renders an animated bar with the phase of the running sync. */
 export function SyncProgressBar({ progress }: { progress: SyncProgress | undefined }) {
   return (
     <Stack gap={6} data-testid="sync-progress">
@@ -17,7 +17,7 @@ export function SyncProgressBar({ progress }: { progress: SyncProgress | undefin
   )
 }
 
-/** A green or red summary of a finished run. */
+/** Renders a green or red summary of a finished run. */
 export function SyncRunSummary({ run }: { run: SyncRun }) {
   if (run.status === 'failed') {
     return (
