@@ -3,7 +3,12 @@
  * fakes. The ConnectWise PSA flow, with every fault case, is in cli-flow.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DemoFakes, startDemoFakes } from '../fakes/demo-world.ts'
+import {
+  type DemoFakes,
+  type PsaFakeConnection,
+  startDemoFakes,
+  startPsaFake,
+} from '../fakes/demo-world.ts'
 import { type CliRun, runCli } from './cli.ts'
 import { makeDataDir } from './stores.ts'
 
@@ -118,5 +123,81 @@ describe.each(['autotask', 'halo'] as const)('CLI flow on %s', (kind) => {
     const again = await cli(['approve', target!.id, '--format', 'json'])
     expect(JSON.parse(again.stdout)[0].outcome).toBe('unchanged')
     expect(control.writes()).toBe(writes)
+  })
+})
+
+describe('switching PSA', () => {
+  let fakes: DemoFakes
+  let halo: PsaFakeConnection
+  let env: NodeJS.ProcessEnv
+  const cli = (args: string[], stdin = ''): Promise<CliRun> => runCli(args, env, stdin)
+
+  beforeAll(async () => {
+    fakes = await startDemoFakes({ psa: 'connectwise', seed: 31, devices: 300, organizations: 12 })
+    halo = await startPsaFake('halo', fakes.world)
+    env = {
+      ...makeDataDir().env,
+      MSP_RECON_ALLOWED_HOSTS: '127.0.0.1',
+      MSP_RECON_HTTP_BACKOFF_MS: '1',
+    }
+  })
+
+  afterAll(async () => {
+    await fakes?.close()
+    await halo?.fake.close()
+  })
+
+  it('needs --replace and clears every mapping', { timeout: 120_000 }, async () => {
+    const s = fakes.psa.settings
+    await cli(
+      [
+        'connect',
+        'ninjaone',
+        '--api-url',
+        fakes.ninja.url,
+        '--client-id',
+        fakes.ninja.clientId,
+        '--client-secret-stdin',
+      ],
+      fakes.ninja.clientSecret,
+    )
+    const cw = await cli(
+      [
+        'connect',
+        'connectwise',
+        '--api-url',
+        s.apiUrl!,
+        '--company-id',
+        s.companyId!,
+        '--public-key',
+        s.publicKey!,
+        '--client-id',
+        s.clientId!,
+        '--private-key-stdin',
+      ],
+      fakes.psa.secrets.privateKey,
+    )
+    expect(cw.code).toBe(0)
+    expect((await cli(['sync'])).code).toBe(0)
+    expect((await cli(['map', 'accounts', '--auto'])).code).toBe(0)
+
+    const haloArgs = CONNECT_ARGS.halo(halo.settings)
+    const refused = await cli(haloArgs, halo.secrets.clientSecret)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('ConnectWise PSA is already connected')
+    expect(refused.stderr).toContain('--replace')
+
+    const replaced = await cli([...haloArgs, '--replace'], halo.secrets.clientSecret)
+    expect(replaced.stderr).toBe('')
+    expect(replaced.code).toBe(0)
+    const status = JSON.parse((await cli(['status', '--format', 'json'])).stdout) as {
+      integrations: { vendor: string; hasCredentials: boolean }[]
+      accountMappings: number
+    }
+    const credentials = (vendor: string) =>
+      status.integrations.find((entry) => entry.vendor === vendor)?.hasCredentials
+    expect(credentials('halo')).toBe(true)
+    expect(credentials('connectwise')).toBe(false)
+    expect(status.accountMappings).toBe(0)
   })
 })

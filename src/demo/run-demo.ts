@@ -121,5 +121,5 @@ export async function approveLargestLeak(ctx: AppContext) {
   const [result] = await approve(ctx, { items: [leak.id] })
   const psa = await connectedPsa(ctx)
   const line = await psa!.getLine({ agreementId: leak.agreementId!, lineId: leak.additionId! })
-  return { item: leak, result: result!, psaQuantityNow: line?.quantity ?? null }
+  return { item: leak, result: result!, psaQuantityNow: line?.quantity ?? null, psa: psa!.kind }
 }

@@ -45,11 +45,16 @@ export function registerDemo(program: Command, io: CliIo): void {
         await printReconciliation(io, demo.ctx)
         const approved = await approveLargestLeak(demo.ctx)
         if (approved) {
-          const { item, result, psaQuantityNow } = approved
+          const { item, result, psaQuantityNow, psa: kind } = approved
+          // Autotask applies unit changes from a date: by default the first of next month.
+          const now =
+            kind === 'autotask'
+              ? `the change takes effect on the first of next month (today: ${psaQuantityNow})`
+              : `the PSA now holds ${psaQuantityNow}`
           say(
             `\nApproved ${item.id} (${item.organizationName}, ${item.service}): ` +
-              `${result.outcome}, quantity ${result.before} → ${result.after}; the PSA now ` +
-              `holds ${psaQuantityNow}. Recovered ${money(item.monthlyImpact)}/month.`,
+              `${result.outcome}, quantity ${result.before} → ${result.after}; ${now}. ` +
+              `Recovered ${money(item.monthlyImpact)}/month.`,
           )
         }
         if (flags.serve ?? io.stdout.isTTY === true) await serveUntilStopped(io, demo.ctx, flags)
