@@ -1,6 +1,6 @@
 /**
  * The end-to-end environment: the web UI built once into a temporary folder, the real server
- * on a fresh SQLite store, the NinjaOne and ConnectWise PSA fakes, and a headless Chromium.
+ * on a fresh SQLite store, the NinjaOne fake and one PSA fake, and a headless Chromium.
  * Everything listens on 127.0.0.1, and the browser may reach no other host.
  */
 import { execFile } from 'node:child_process'
@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import { type Browser, type BrowserContext, chromium } from 'playwright-core'
 import { type DemoFakes, startDemoFakes } from '../../fakes/demo-world.ts'
 import { silentLogger } from '../../src/log.ts'
+import type { PsaKind } from '../../src/psa/types.ts'
 import { buildServer, type Server } from '../../src/server/app.ts'
 import { openSqliteStore, type TestStore } from '../stores.ts'
 
@@ -68,7 +69,7 @@ export interface Environment {
 }
 
 /** World size: small enough for a quick sync, large enough for near-miss names. */
-const WORLD = { psa: 'connectwise' as const, seed: 20_260_101, devices: 600, organizations: 14 }
+const WORLD = { seed: 20_260_101, devices: 600, organizations: 14 }
 
 async function startServer(store: TestStore, webDist: string): Promise<Server> {
   const server = await buildServer({
@@ -93,9 +94,12 @@ async function openBrowser(baseUrl: string) {
   return { browser, context }
 }
 
-/** Starts the fakes, the server with the built UI, and Chromium. */
-export async function startEnvironment(webDist: string): Promise<Environment> {
-  const fakes = await startDemoFakes(WORLD)
+/** Starts the fakes (ConnectWise PSA unless `psa` names another), the server and Chromium. */
+export async function startEnvironment(
+  webDist: string,
+  psa: PsaKind = 'connectwise',
+): Promise<Environment> {
+  const fakes = await startDemoFakes({ ...WORLD, psa })
   const store = await openSqliteStore()
   const server = await startServer(store, webDist)
   const { port } = server.server.address() as AddressInfo

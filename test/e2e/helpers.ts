@@ -48,3 +48,28 @@ export async function readApi<T>(page: Page, path: string): Promise<T> {
   if (!response.ok()) throw new Error(`GET ${path} failed with HTTP ${response.status()}`)
   return (await response.json()) as T
 }
+
+/**
+ * Sends a state-changing API request with the browser's session cookie and its CSRF token,
+ * and returns the parsed body (undefined for 204).
+ */
+export async function writeApi<T>(
+  page: Page,
+  method: 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const { csrfToken } = await readApi<{ csrfToken: string | null }>(page, '/api/auth/session')
+  if (!csrfToken) throw new Error(`${method} ${path} needs a signed-in session, and none exists`)
+  const response = await page.request.fetch(path, {
+    method,
+    headers: { 'x-csrf-token': csrfToken },
+    data: body,
+  })
+  if (!response.ok()) {
+    throw new Error(
+      `${method} ${path} failed with HTTP ${response.status()}: ${await response.text()}`,
+    )
+  }
+  return (response.status() === 204 ? undefined : await response.json()) as T
+}

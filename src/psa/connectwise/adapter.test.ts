@@ -454,7 +454,7 @@ describe('transient and invalid answers', () => {
 
     const error = await failureOf(adapterFor(apiUrl).listCompanies())
 
-    expect(error.code).toBe('bad_request')
+    expect(error.code).toBe('upstream_failed')
     expect(error.message).toContain('deletedFlag is not a field')
   })
 })

@@ -14,6 +14,7 @@ import { useQuery } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
 import { api, errorMessage } from '../api/client.ts'
 import { keys, useIntegrations } from '../api/queries.ts'
+import type { StatusReport } from '../api/types.ts'
 import { EmptyMessage, ErrorState, LoadingState } from '../components/page-state.tsx'
 import { formatCount, formatTime } from '../format.ts'
 import { useStartSync, useSyncRun } from '../sync/sync-hooks.ts'
@@ -30,12 +31,24 @@ function matchesFilter(state: VendorState, filter: ConnectedFilter): boolean {
   return filter === 'connected' ? connected : !connected
 }
 
+function describeLastSync(report: StatusReport | undefined, error: Error | null): string {
+  if (error) return `Could not load the last sync: ${errorMessage(error)}`
+  // Until the status arrives, nothing is known about past syncs.
+  if (!report) return 'Loading the last sync…'
+  const last = report.lastSync
+  if (!last) return 'No sync has run yet. Connect NinjaOne to start the first one.'
+  return (
+    `Last sync ${last.status} at ${formatTime(last.finishedAt ?? last.startedAt)}: ` +
+    `${formatCount(last.deviceCount)} devices.` +
+    (last.error ? ` ${last.error}` : '')
+  )
+}
+
 function SyncSummary({ canSync }: { canSync: boolean }) {
   const status = useQuery({ queryKey: keys.status, queryFn: api.status })
   const startSync = useStartSync()
   const [runId, setRunId] = useState<number | null>(null)
   const { progress, running, run } = useSyncRun(runId, runId !== null)
-  const last = status.data?.lastSync
 
   useEffect(() => {
     // Polling stops once the started run has finished and its outcome is in the status.
@@ -62,11 +75,7 @@ function SyncSummary({ canSync }: { canSync: boolean }) {
             <SyncProgressBar progress={progress} />
           ) : (
             <Text size="sm" c="dimmed" data-testid="last-sync">
-              {last
-                ? `Last sync ${last.status} at ${formatTime(last.finishedAt ?? last.startedAt)}: ` +
-                  `${formatCount(last.deviceCount)} devices.` +
-                  (last.error ? ` ${last.error}` : '')
-                : 'No sync has run yet. Connect NinjaOne to start the first one.'}
+              {describeLastSync(status.data, status.error)}
             </Text>
           )}
         </Stack>

@@ -1,5 +1,5 @@
 /** The reconcile page: totals, filters, the virtualized table and approve or dismiss. */
-import { Button, Group, Modal, Stack, Switch, Text, TextInput, Title } from '@mantine/core'
+import { Button, Group, Modal, Stack, Switch, Text, Title } from '@mantine/core'
 import { useQuery } from '@tanstack/react-query'
 import {
   getCoreRowModel,
@@ -19,6 +19,12 @@ import { connectedPsa } from '../integrations/integration-state.ts'
 import { VENDORS } from '../integrations/vendors.ts'
 import { useApproval } from './approval.ts'
 import { COLUMNS, searchNames } from './columns.tsx'
+import {
+  EffectiveDateInput,
+  effectiveDateNote,
+  effectiveDay,
+  firstOfNextMonth,
+} from './effective-date.tsx'
 import { ReconcileFilters } from './filters.tsx'
 import { ReconcileTable } from './reconcile-table.tsx'
 import { ReconcileTotals } from './totals.tsx'
@@ -56,12 +62,15 @@ function useReconcileTable(items: ReconciliationItem[], approval: ReturnType<typ
 function BulkApproveModal({
   count,
   psaName,
+  effectiveNote,
   opened,
   onClose,
   onConfirm,
 }: {
   count: number
   psaName: string
+  /** Null for a PSA that applies changes at once. */
+  effectiveNote: string | null
   opened: boolean
   onClose: () => void
   onConfirm: () => void
@@ -74,6 +83,7 @@ function BulkApproveModal({
           Lines that are not under- or over-billed are skipped, and lines changed in the PSA since
           the sync are refused.
         </Text>
+        {effectiveNote && <Text size="sm">{effectiveNote}</Text>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel
@@ -114,14 +124,7 @@ function ReconcileActions(props: {
           Dismiss
         </Button>
         {effectiveDate !== null && (
-          <TextInput
-            type="date"
-            label="Effective date"
-            description="Autotask applies unit changes from this date"
-            value={effectiveDate}
-            onChange={(event) => props.onEffectiveDate(event.currentTarget.value)}
-            w={200}
-          />
+          <EffectiveDateInput value={effectiveDate} onChange={props.onEffectiveDate} />
         )}
       </Group>
       <Group gap="md">
@@ -141,9 +144,11 @@ function ReconcileActions(props: {
 
 function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: string | null }) {
   const [showDismissed, setShowDismissed] = useState(false)
-  const [effectiveDate, setEffectiveDate] = useState('')
+  // Autotask applies unit changes from a chosen day, by default the first day of next month.
+  const [effectiveDate, setEffectiveDate] = useState(firstOfNextMonth)
   const [confirming, setConfirming] = useState(false)
-  const approval = useApproval(effectiveDate || null)
+  const usesEffectiveDate = psaKind === 'autotask'
+  const approval = useApproval(usesEffectiveDate ? effectiveDay(effectiveDate) : null)
   const items = useMemo(
     () => (showDismissed ? view.items : view.items.filter((item) => !item.dismissed)),
     [view.items, showDismissed],
@@ -174,7 +179,7 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
         dismissing={approval.dismiss.isPending}
         onApprove={() => setConfirming(true)}
         onDismiss={dismissSelected}
-        effectiveDate={psaKind === 'autotask' ? effectiveDate : null}
+        effectiveDate={usesEffectiveDate ? effectiveDate : null}
         onEffectiveDate={setEffectiveDate}
         showDismissed={showDismissed}
         onShowDismissed={setShowDismissed}
@@ -184,6 +189,7 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
       <BulkApproveModal
         count={selectedIds.length}
         psaName={psaName}
+        effectiveNote={usesEffectiveDate ? effectiveDateNote(effectiveDate) : null}
         opened={confirming}
         onClose={() => setConfirming(false)}
         onConfirm={approveSelected}
