@@ -14,7 +14,8 @@ export interface CliRun {
 export function runCli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      // The sources under test, not a dist/ build that may be older.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MSP_RECON_FROM_SOURCE: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { AppContext } from '../app/context.ts'
+import { PROJECT_ROOT } from '../paths.ts'
 import { buildServer } from '../server/app.ts'
 import { UserRepository } from '../store/users.ts'
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const DEMO_EMAIL = 'demo@msp-recon.example'
 
 /** Builds the web app with Vite unless a build exists already. */
@@ -15,7 +14,7 @@ export async function ensureWebBuild(webDist: string, say: (line: string) => voi
   say('Building the web app (first run only)…')
   // Vite is a development dependency: present after `npm install`, loaded only here.
   const { build } = await import('vite')
-  await build({ configFile: join(REPO_ROOT, 'web/vite.config.ts'), logLevel: 'warn' })
+  await build({ configFile: join(PROJECT_ROOT, 'web/vite.config.ts'), logLevel: 'warn' })
 }
 
 /**

@@ -67,7 +67,8 @@ export function registerDemo(program: Command, io: CliIo): void {
 async function serveUntilStopped(io: CliIo, ctx: AppContext, flags: DemoFlags): Promise<void> {
   const say = (line: string) => io.stdout.write(`${line}\n`)
   const { ensureWebBuild, serveDemo } = await import('../../demo/serve-demo.ts')
-  const { WEB_DIST, untilSignal } = await import('./serve.ts')
+  const { untilSignal } = await import('./serve.ts')
+  const { WEB_DIST } = await import('../../paths.ts')
   await ensureWebBuild(WEB_DIST, say)
   const web = await serveDemo(ctx, WEB_DIST, parseId(flags.port, '--port'))
   say(`\nWeb app: ${web.url}`)

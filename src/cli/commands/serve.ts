@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { z } from 'zod'
 import type { AppContext } from '../../app/context.ts'
 import { AppError } from '../../errors.ts'
+import { WEB_DIST } from '../../paths.ts'
 import { resolveDataDir } from '../../store/database.ts'
 import { MIN_PASSWORD_LENGTH, UserRepository } from '../../store/users.ts'
 import { type CliIo, readSecret } from '../io.ts'
 import { parseId, withContext } from '../runtime.ts'
-
-/** The built web app, relative to this file: `<repo>/web/dist`. */
-export const WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url))
 
 /** Options of `serve`, as parsed from the command line. */
 export interface ServeOptions {
