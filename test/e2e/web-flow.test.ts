@@ -45,7 +45,7 @@ function syntheticReconciliation(count: number): ReconciliationView {
       organizationName: `Organization ${index}`,
       companyId: index,
       companyName: `Company ${index}`,
-      service: 'Total Devices',
+      service: 'Total Devices' as const,
       productId: 1,
       agreementId: index,
       additionId: index,
@@ -63,7 +63,7 @@ function syntheticReconciliation(count: number): ReconciliationView {
   })
   const byStatus = { match: 0, 'under-billed': 0, 'over-billed': 0, ambiguous: 0, 'new-revenue': 0 }
   for (const item of items) byStatus[item.status] += 1
-  return { runId: 1, totals: { underBilled: 0, overBilled: 0, byStatus }, items }
+  return { runId: 1, totals: { underBilled: 0, newRevenue: 0, overBilled: 0, byStatus }, items }
 }
 
 /** Scrolls in wheel-sized steps, then jumps to the middle and the end, a frame at a time. */

@@ -1,4 +1,6 @@
 /** Shapes of the REST API under `/api`, as the server sends them. */
+import type { ItemView as ReconciliationItem } from '../../../src/app/reconcile.ts'
+import type { ReconcileTotals } from '../../../src/core/reconcile.ts'
 
 export type IntegrationKind = 'ninjaone' | 'connectwise' | 'autotask' | 'halo'
 export type PsaKind = Exclude<IntegrationKind, 'ninjaone'>
@@ -97,58 +99,18 @@ export interface ServicesView {
   unmappedProducts: CatalogProduct[]
 }
 
-export const ITEM_STATUSES = [
-  'match',
-  'under-billed',
-  'over-billed',
-  'ambiguous',
-  'new-revenue',
-] as const
-
-export type ItemStatus = (typeof ITEM_STATUSES)[number]
-
-/** One reconciliation line: a mapped organization × a mapped service. */
-export interface ReconciliationItem {
-  id: string
-  organizationId: number
-  organizationName: string
-  companyId: number
-  companyName: string
-  service: string
-  productId: number | null
-  agreementId: number | null
-  additionId: number | null
-  vendorCount: number
-  psaQuantity: number | null
-  lessIncluded: number
-  delta: number
-  unitPrice: number
-  monthlyImpact: number
-  status: ItemStatus
-  lastUpdated: string
-  candidateLineIds: number[]
-  dismissed: boolean
-}
+// Reconciliation shapes come from the types the server computes them with, so the two cannot
+// drift apart. Only types cross over, and the status list, which has no dependencies.
+export type { ApprovalResult } from '../../../src/app/approve.ts'
+export type { ReconcileTotals } from '../../../src/core/reconcile.ts'
+export { ITEM_STATUSES, type ItemStatus } from '../../../src/core/types.ts'
+export type { ApprovalOutcome } from '../../../src/store/approvals.ts'
+export type { ReconciliationItem }
 
 export interface ReconciliationView {
   runId: number | null
-  totals: {
-    underBilled: number
-    overBilled: number
-    byStatus: Record<ItemStatus, number>
-  }
+  totals: ReconcileTotals
   items: ReconciliationItem[]
-}
-
-export type ApprovalOutcome = 'written' | 'unchanged' | 'refused' | 'failed' | 'skipped'
-
-/** The outcome of approving one line. */
-export interface ApprovalResult {
-  id: string
-  outcome: ApprovalOutcome
-  reason: string | null
-  before: number | null
-  after: number | null
 }
 
 export interface ApproveRequest {

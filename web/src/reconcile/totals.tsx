@@ -56,7 +56,7 @@ export function ReconcileTotals({ totals }: { totals: ReconciliationView['totals
       <Stat
         label="Lines to approve"
         value={formatCount(toFix)}
-        hint={`${ambiguous} ambiguous, ${newRevenue} new revenue`}
+        hint={`${ambiguous} ambiguous; ${newRevenue} new revenue (${formatMoney(totals.newRevenue)})`}
         testId="total-to-approve"
       />
       <Stat
