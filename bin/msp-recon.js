@@ -1,11 +1,23 @@
 #!/usr/bin/env node
 // Runs the compiled CLI that `npm install` builds into dist/ (the `prepare` script). Without a
-// build, or with MSP_RECON_FROM_SOURCE=1 (development and tests), it runs the TypeScript
-// sources through tsx, which costs about 40 MB more memory and a slower start.
-import { existsSync } from 'node:fs'
+// build, with sources newer than the build (a checkout being edited), or with
+// MSP_RECON_FROM_SOURCE=1, it runs the TypeScript sources through tsx, which costs about 40 MB
+// more memory and a slower start.
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 const compiled = new URL('../dist/src/cli/entry.js', import.meta.url)
-if (!process.env.MSP_RECON_FROM_SOURCE && existsSync(compiled)) {
+const sources = fileURLToPath(new URL('../src', import.meta.url))
+
+function buildIsCurrent() {
+  if (!existsSync(compiled)) return false
+  const builtAt = statSync(compiled).mtimeMs
+  return readdirSync(sources, { recursive: true }).every(
+    (file) => statSync(`${sources}/${file}`).mtimeMs <= builtAt,
+  )
+}
+
+if (!process.env.MSP_RECON_FROM_SOURCE && buildIsCurrent()) {
   await import(compiled.href)
 } else {
   const { setFlagsFromString } = await import('node:v8')

@@ -298,6 +298,8 @@ describe('sync, map, reconcile and approve', () => {
     const [result] = json<{ outcome: string; reason: string }[]>(run)
     expect(result?.outcome).toBe('refused')
     expect(result?.reason).toContain('changed in ConnectWise PSA since sync')
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('1 of 1 approvals were refused or failed')
     expect(cw.patchCount).toBe(patches)
   })
 
@@ -329,6 +331,24 @@ describe('sync, map, reconcile and approve', () => {
     fakes.ninja.faults.clear()
     expect(sync.code).toBe(1)
     expect(sync.stderr).toContain('malformed JSON')
+  })
+
+  it('keeps mappings when disconnecting an absent PSA', async () => {
+    const before = json<{ accountMappings: number }>(await cli(['status', '--format', 'json']))
+    expect(before.accountMappings).toBeGreaterThan(0)
+    const run = await cli(['disconnect', 'halo', '--yes'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('halo is not connected; nothing was changed')
+    const after = json<{ accountMappings: number }>(await cli(['status', '--format', 'json']))
+    expect(after.accountMappings).toBe(before.accountMappings)
+  })
+
+  it('names the invalid option', async () => {
+    const sort = await cli(['reconcile', '--sort', 'bogus'])
+    expect(sort.code).toBe(2)
+    expect(sort.stderr).toContain('Invalid --sort "bogus"')
+    const status = await cli(['reconcile', '--status', 'bogus'])
+    expect(status.stderr).toContain('Invalid --status "bogus"')
   })
 
   it('disconnects and removes credentials and mappings', async () => {

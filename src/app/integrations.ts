@@ -138,6 +138,8 @@ export async function connectedPsa(ctx: AppContext): Promise<PsaAdapter | undefi
  */
 export async function disconnect(ctx: AppContext, kind: IntegrationKind): Promise<boolean> {
   const integration = await ctx.store.integrations.get(kind)
+  // Mappings belong to the connected pair, so disconnecting an absent PSA must not clear them.
+  if (!integration) return false
   const { store } = ctx
   await store.db.transaction().execute(async (trx) => {
     await store.integrations.remove(kind, trx)
@@ -146,9 +148,9 @@ export async function disconnect(ctx: AppContext, kind: IntegrationKind): Promis
     if (kind === 'ninjaone') await store.snapshots.clearVendorData(trx)
     else await store.snapshots.clearPsaData(trx)
   })
-  await store.approvals.audit('disconnect', kind, { wasConnected: Boolean(integration) }, ctx.actor)
+  await store.approvals.audit('disconnect', kind, {}, ctx.actor)
   // The other side stays connected but lost its mappings, so it goes back to `mapping`.
   await refreshIntegrationStatuses(ctx)
   ctx.logger.info({ integration: kind }, 'disconnected')
-  return Boolean(integration)
+  return true
 }

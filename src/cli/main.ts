@@ -43,6 +43,13 @@ function applyExitOverride(command: Command): void {
 
 /** Runs the CLI and returns the exit code: 0 success, 1 operational failure, 2 bad usage. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) {
+    // A reader that stops early (`msp-recon reconcile | head`) is not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0)
+      throw error
+    })
+  }
   const program = buildProgram(io)
   try {
     await program.parseAsync(argv)

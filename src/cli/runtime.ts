@@ -14,6 +14,7 @@ function cliLogger(dataDir: string, env: NodeJS.ProcessEnv) {
     dest: join(dataDir, 'msp-recon.log'),
     mkdir: true,
     sync: true,
+    mode: 0o600,
   })
   return createLogger({ level: env.MSP_RECON_LOG_LEVEL ?? 'info', destination })
 }
@@ -52,12 +53,16 @@ export function parseId(raw: string, flag: string): number {
   return value
 }
 
-/** Checks a `--format` value against the formats a command offers. */
-export function parseFormat<T extends string>(raw: string, allowed: readonly T[]): T {
+/** Checks an option value against the values a command offers, naming the option on error. */
+export function parseChoice<T extends string>(
+  raw: string,
+  allowed: readonly T[],
+  option = '--format',
+): T {
   if (!(allowed as readonly string[]).includes(raw)) {
     throw new AppError(
       'bad_request',
-      `Invalid --format "${raw}". Use one of: ${allowed.join(', ')}.`,
+      `Invalid ${option} "${raw}". Use one of: ${allowed.join(', ')}.`,
     )
   }
   return raw as T

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../errors.ts'
+import { ensureDataDir } from './database.ts'
 
 const KEY_BYTES = 32
 const IV_BYTES = 12
@@ -33,7 +34,7 @@ export function loadEncryptionKey(dataDir: string, env: NodeJS.ProcessEnv = proc
   if (env.MSP_RECON_KEY) return decodeKey(env.MSP_RECON_KEY, 'MSP_RECON_KEY')
   const path = join(dataDir, 'secret.key')
   if (existsSync(path)) return decodeKey(readFileSync(path, 'utf8'), path)
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  ensureDataDir(dataDir)
   const key = randomBytes(KEY_BYTES)
   // `wx` fails if another process created the file meanwhile, instead of overwriting its key.
   writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })

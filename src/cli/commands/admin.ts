@@ -5,7 +5,7 @@ import { AppError } from '../../errors.ts'
 import type { IntegrationKind } from '../../store/integrations.ts'
 import { json, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
-import { parseFormat, withContext } from '../runtime.ts'
+import { parseChoice, withContext } from '../runtime.ts'
 
 const KINDS: IntegrationKind[] = ['ninjaone', 'connectwise', 'autotask', 'halo']
 
@@ -16,7 +16,7 @@ export function registerAdmin(program: Command, io: CliIo): void {
     .description('Show integrations, mapping counts and the last sync')
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
-      const format = parseFormat(flags.format, ['table', 'json'] as const)
+      const format = parseChoice(flags.format, ['table', 'json'] as const)
       const status = await withContext(io, getStatus)
       if (format === 'json') {
         io.stdout.write(json(status))
@@ -47,7 +47,7 @@ export function registerAdmin(program: Command, io: CliIo): void {
     .argument('<integration>', `one of: ${KINDS.join(', ')}`)
     .option('--yes', 'confirm: credentials and every mapping are deleted')
     .action(async (kind: string, flags: { yes?: boolean }) => {
-      const integration = parseFormat(kind, KINDS)
+      const integration = parseChoice(kind, KINDS, 'integration')
       if (!flags.yes) {
         throw new AppError(
           'bad_request',
@@ -58,7 +58,7 @@ export function registerAdmin(program: Command, io: CliIo): void {
       io.stdout.write(
         wasConnected
           ? `Disconnected ${integration}: credentials and every mapping deleted.\n`
-          : `${integration} was not connected; every mapping is deleted.\n`,
+          : `${integration} is not connected; nothing was changed.\n`,
       )
     })
 }

@@ -4,7 +4,7 @@ import { loadReconciliation } from '../../app/reconcile.ts'
 import type { PsaKind } from '../../psa/types.ts'
 import { money, signed, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
-import { parseFormat, parseId } from '../runtime.ts'
+import { parseChoice, parseId } from '../runtime.ts'
 
 const SHOWN_LINES = 15
 
@@ -30,7 +30,11 @@ export function registerDemo(program: Command, io: CliIo): void {
     .option('--no-serve', 'exit after the run, even on a terminal')
     .option('--port <port>', 'web app port; a free one is used when it is taken', '8080')
     .action(async (flags: DemoFlags) => {
-      const psa = parseFormat(flags.psa, ['connectwise', 'autotask', 'halo'] as const) as PsaKind
+      const psa = parseChoice(
+        flags.psa,
+        ['connectwise', 'autotask', 'halo'] as const,
+        '--psa',
+      ) as PsaKind
       const say = (line: string) => io.stdout.write(`${line}\n`)
       // Loaded on use: the fakes and their world generator are not needed by other commands.
       const { approveLargestLeak, setUpDemo } = await import('../../demo/run-demo.ts')
@@ -49,7 +53,7 @@ export function registerDemo(program: Command, io: CliIo): void {
           // Autotask applies unit changes from a date: by default the first of next month.
           const now =
             kind === 'autotask'
-              ? `the change takes effect on the first of next month (today: ${psaQuantityNow})`
+              ? `Autotask bills ${psaQuantityNow} from the first of next month`
               : `the PSA now holds ${psaQuantityNow}`
           say(
             `\nApproved ${item.id} (${item.organizationName}, ${item.service}): ` +

@@ -3,7 +3,7 @@ import { autoMapAccounts, listAccounts, mapAccount, mapService } from '../../app
 import { AppError } from '../../errors.ts'
 import { json, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
-import { parseFormat, parseId, withContext } from '../runtime.ts'
+import { parseChoice, parseId, withContext } from '../runtime.ts'
 
 /** Registers `map accounts`, `map account` and `map service`. */
 export function registerMap(program: Command, io: CliIo): void {
@@ -16,7 +16,7 @@ export function registerMap(program: Command, io: CliIo): void {
     .option('--list', 'list every organization, its mapping or suggestions')
     .option('--format <format>', 'table or json (with --list)', 'table')
     .action(async (flags: { auto?: boolean; list?: boolean; format: string }) => {
-      const format = parseFormat(flags.format, ['table', 'json'] as const)
+      const format = parseChoice(flags.format, ['table', 'json'] as const)
       if (Boolean(flags.auto) === Boolean(flags.list)) {
         throw new AppError('bad_request', 'Give exactly one of --auto or --list.')
       }

@@ -6,7 +6,7 @@ import { ITEM_STATUSES } from '../../core/types.ts'
 import { AppError } from '../../errors.ts'
 import { csv, json, money, signed, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
-import { parseFormat, withContext } from '../runtime.ts'
+import { parseChoice, withContext } from '../runtime.ts'
 
 const JSON_FIELDS = [
   'id',
@@ -40,14 +40,18 @@ function filterItems(items: ItemView[], flags: ReconcileFlags): ItemView[] {
   let selected = flags.includeDismissed ? items : items.filter((item) => !item.dismissed)
   if (flags.status) {
     const wanted = flags.status.split(',').map((status) => status.trim())
-    for (const status of wanted) parseFormat(status, ITEM_STATUSES)
+    for (const status of wanted) parseChoice(status, ITEM_STATUSES, '--status')
     selected = selected.filter((item) => wanted.includes(item.status))
   }
   if (flags.service) {
     const needle = flags.service.toLowerCase()
     selected = selected.filter((item) => item.service.toLowerCase().includes(needle))
   }
-  const sort = parseFormat(flags.sort, ['last-updated', 'impact', 'organization'] as const)
+  const sort = parseChoice(
+    flags.sort,
+    ['last-updated', 'impact', 'organization'] as const,
+    '--sort',
+  )
   const sorted = [...selected]
   if (sort === 'impact')
     sorted.sort((a, b) => Math.abs(b.monthlyImpact) - Math.abs(a.monthlyImpact))
@@ -126,7 +130,7 @@ export function registerReconcile(program: Command, io: CliIo): void {
     .option('--sort <order>', 'last-updated (newest first), impact or organization', 'last-updated')
     .option('--include-dismissed', 'also show dismissed lines')
     .action(async (flags: ReconcileFlags) => {
-      const format = parseFormat(flags.format, ['table', 'json', 'csv'] as const)
+      const format = parseChoice(flags.format, ['table', 'json', 'csv'] as const)
       const reconciliation = await withContext(io, loadReconciliation)
       if (reconciliation.runId === null) {
         throw new AppError('not_found', 'No successful sync yet. Run: msp-recon sync')
@@ -166,7 +170,7 @@ export function registerReconcile(program: Command, io: CliIo): void {
           format: string
         },
       ) => {
-        const format = parseFormat(flags.format, ['table', 'json'] as const)
+        const format = parseChoice(flags.format, ['table', 'json'] as const)
         if (Boolean(flags.all) === ids.length > 0) {
           throw new AppError('bad_request', 'Give item ids or --all, not both and not neither.')
         }
@@ -184,12 +188,20 @@ export function registerReconcile(program: Command, io: CliIo): void {
             effectiveDate: flags.effectiveDate,
           }),
         )
+        if (results.length === 0 && format === 'table') {
+          io.stdout.write('Nothing to approve: no under- or over-billed line is waiting.\n')
+          return
+        }
         renderApprovals(io, results, format)
-        const failed = results.filter((result) => result.outcome === 'failed')
+        // A refusal is safe but means the PSA was not changed, so scripts must see it.
+        const failed = results.filter(
+          (result) => result.outcome === 'failed' || result.outcome === 'refused',
+        )
         if (failed.length > 0) {
           throw new AppError(
             'upstream_failed',
-            `${failed.length} of ${results.length} approvals failed; see the reasons above.`,
+            `${failed.length} of ${results.length} approvals were refused or failed; see the reasons ` +
+              'above.',
           )
         }
       },

@@ -6,7 +6,7 @@ import { runSync } from '../../app/sync.ts'
 import { AppError } from '../../errors.ts'
 import { json, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
-import { parseFormat, withContext } from '../runtime.ts'
+import { parseChoice, withContext } from '../runtime.ts'
 
 const PHASE_LABELS: Record<SyncPhase, string> = {
   organizations: 'NinjaOne organizations',
@@ -67,7 +67,7 @@ export function registerSync(program: Command, io: CliIo): void {
     .description('Show device counts per organization and service from the last good sync')
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
-      const format = parseFormat(flags.format, ['table', 'json'] as const)
+      const format = parseChoice(flags.format, ['table', 'json'] as const)
       const snapshot = await withContext(io, requireSnapshot)
       const names = new Map(snapshot.organizations.map((org) => [org.id, org.name]))
       const rows = snapshot.counts.map((count) => ({

@@ -170,12 +170,26 @@ describe('listLines', () => {
     expect(adapter.requestCount).toBe(5)
   })
 
-  it('ignores changes scheduled for later', async () => {
+  it('shows changes scheduled for next month', async () => {
     const { fake, adapter } = await connect()
     await adapter.updateQuantity(ACME_WORKSTATIONS, 25, 28)
+    expect(fake.unitsOf(1000, TEST_TODAY)).toBe(25)
     expect(fake.unitsOf(1000, JUNE_1)).toBe(28)
     const lines = await adapter.listLines()
-    expect(lines.find((line) => line.id === 1000)?.quantity).toBe(25)
+    expect(lines.find((line) => line.id === 1000)?.quantity).toBe(28)
+    expect(await adapter.updateQuantity(ACME_WORKSTATIONS, 25, 28)).toMatchObject({
+      outcome: 'unchanged',
+    })
+    expect(fake.adjustments).toHaveLength(1)
+  })
+
+  it('rejects a date after next month starts', async () => {
+    const { fake, adapter } = await connect()
+    const error = await adapter
+      .updateQuantity(ACME_WORKSTATIONS, 25, 28, { effectiveDate: '2025-06-02' })
+      .catch((caught: unknown) => caught)
+    expect((error as Error).message).toContain('use 2025-06-01 or earlier')
+    expect(fake.adjustments).toHaveLength(0)
   })
 
   it('batches ids with exact request counts', async () => {
@@ -318,7 +332,7 @@ describe('updateQuantity', () => {
   it('refuses a date without a period', async () => {
     const { adapter } = await connect()
     await expect(
-      adapter.updateQuantity(ACME_WORKSTATIONS, 25, 30, { effectiveDate: '2030-01-01' }),
+      adapter.updateQuantity(ACME_WORKSTATIONS, 25, 30, { effectiveDate: '2020-01-01' }),
     ).rejects.toMatchObject({ code: 'conflict' })
   })
 })

@@ -17,7 +17,7 @@ import {
 import {
   batches,
   buildLines,
-  dayOf,
+  firstOfNextMonth,
   periodsOnDay,
   resolveEffectiveDate,
   toLine,
@@ -112,9 +112,17 @@ class AutotaskAdapter implements PsaAdapter {
     }))
   }
 
+  /**
+   * The day whose units reconciliation compares: the first of next month, where Autotask
+   * applies approved changes by default. A line then shows a scheduled change as made.
+   */
+  #billingDay(): string {
+    return firstOfNextMonth(this.#today())
+  }
+
   async listLines(): Promise<PsaLine[]> {
     const started = Date.now()
-    const day = dayOf(this.#today())
+    const day = this.#billingDay()
     const companies = await this.listCompanies()
     const contracts = await this.#queryByIds(
       'Contracts',
@@ -154,7 +162,7 @@ class AutotaskAdapter implements PsaAdapter {
   async getLine(ref: LineRef): Promise<PsaLine | null> {
     const context = await this.#readLine(ref)
     if (!context) return null
-    const units = await this.#unitsOn(context.service, dayOf(this.#today()))
+    const units = await this.#unitsOn(context.service, this.#billingDay())
     return units === undefined ? null : toLine(context.contract, context.service, units)
   }
 

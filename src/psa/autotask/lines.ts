@@ -32,6 +32,17 @@ export function resolveEffectiveDate(value: string | undefined, today: Date): st
       { effectiveDate: value },
     )
   }
+  // Reconciliation reads the units billed from the first of next month. A later change would
+  // stay invisible to it, so approving again before that date would post the delta twice.
+  const latest = firstOfNextMonth(today)
+  if (value > latest) {
+    throw new AppError(
+      'bad_request',
+      `Invalid effective date ${value}: use ${latest} or earlier, so the next sync sees the ` +
+        'change.',
+      { effectiveDate: value },
+    )
+  }
   return value
 }
 
