@@ -249,6 +249,39 @@ describe('sync, map, reconcile and approve', () => {
     )
   })
 
+  it('lists services and companies, and unmaps', async () => {
+    const listing = json<{
+      services: { service: string; products: { productId: number }[] }[]
+      unmappedProducts: { id: number }[]
+    }>(await cli(['map', 'services', '--format', 'json']))
+    expect(listing.services).toHaveLength(8)
+    const mappedId = listing.services.find((row) => row.products.length > 0)!.products[0]!.productId
+    const companies = json<{ companyId: number; organizationId: number | null }[]>(
+      await cli(['map', 'companies', '--format', 'json']),
+    )
+    expect(companies.some((company) => company.organizationId !== null)).toBe(true)
+
+    const mapped = companies.find((company) => company.organizationId !== null)!
+    const before = json<{ accountMappings: number }>(await cli(['status', '--format', 'json']))
+    expect((await cli(['unmap', 'account', '--org', String(mapped.organizationId)])).code).toBe(0)
+    const after = json<{ accountMappings: number }>(await cli(['status', '--format', 'json']))
+    expect(after.accountMappings).toBe(before.accountMappings - 1)
+    const again = await cli(['unmap', 'account', '--org', String(mapped.organizationId)])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('is not mapped')
+    const remap = await cli([
+      'map',
+      'account',
+      '--org',
+      String(mapped.organizationId),
+      '--company',
+      String(mapped.companyId),
+    ])
+    expect(remap.code).toBe(0)
+    expect((await cli(['unmap', 'service', '--product', '987654'])).code).toBe(1)
+    expect(mappedId).toBeGreaterThan(0)
+  })
+
   it('rejects an unknown item id', async () => {
     const run = await cli(['approve', '1:nothing'])
     expect(run.code).toBe(1)

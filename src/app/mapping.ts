@@ -53,6 +53,31 @@ export async function listAccounts(ctx: AppContext): Promise<AccountRow[]> {
   })
 }
 
+/** One PSA company with the organization mapped to it, if any. */
+export interface CompanyRow {
+  companyId: number
+  companyName: string
+  organizationId: number | null
+  organizationName: string | null
+}
+
+/** Lists every PSA company of the last sync with its mapped organization. */
+export async function listCompanies(ctx: AppContext): Promise<CompanyRow[]> {
+  const snapshot = await requireSnapshot(ctx)
+  const mappings = await ctx.store.mappings.accountMappings()
+  const orgByCompany = new Map(mappings.map((mapping) => [mapping.companyId, mapping]))
+  const orgNames = new Map(snapshot.organizations.map((org) => [org.id, org.name]))
+  return snapshot.companies.map((company) => {
+    const organizationId = orgByCompany.get(company.id)?.organizationId ?? null
+    return {
+      companyId: company.id,
+      companyName: company.name,
+      organizationId,
+      organizationName: organizationId === null ? null : (orgNames.get(organizationId) ?? null),
+    }
+  })
+}
+
 /** Maps every organization whose normalized name equals exactly one company's; returns how many. */
 export async function autoMapAccounts(ctx: AppContext): Promise<number> {
   const snapshot = await requireSnapshot(ctx)

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type DemoFakes, startDemoFakes } from '../../fakes/demo-world.ts'
@@ -59,9 +59,11 @@ export async function setUpDemo(options: DemoSetupOptions): Promise<DemoSetup> {
   const close = async () => {
     await store.close()
     await fakes.close()
+    // The folder holds a key file next to the encrypted demo credentials: leave nothing behind.
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
   }
   try {
-    say(`Demo data folder: ${dataDir}`)
+    say(`Demo data folder (removed at exit): ${dataDir}`)
     say(`NinjaOne fake: ${fakes.ninja.url}   ${options.psa} fake: ${fakes.psa.fake.url}`)
     await connectNinjaOne(ctx, {
       apiUrl: fakes.ninja.url,

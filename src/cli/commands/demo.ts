@@ -77,7 +77,7 @@ async function serveUntilStopped(io: CliIo, ctx: AppContext, flags: DemoFlags): 
   const web = await serveDemo(ctx, WEB_DIST, parseId(flags.port, '--port'))
   say(`\nWeb app: ${web.url}`)
   say(`Sign in as ${web.email} with password ${web.password} (a demo user of this run only).`)
-  say('Press Ctrl-C to stop; the demo data folder is kept for inspection.')
+  say('Press Ctrl-C to stop.')
   await untilSignal()
   await web.stop()
 }

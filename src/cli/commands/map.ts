@@ -1,7 +1,16 @@
 import type { Command } from 'commander'
-import { autoMapAccounts, listAccounts, mapAccount, mapService } from '../../app/mapping.ts'
+import {
+  autoMapAccounts,
+  listAccounts,
+  listCompanies,
+  listServices,
+  mapAccount,
+  mapService,
+  unmapAccount,
+  unmapService,
+} from '../../app/mapping.ts'
 import { AppError } from '../../errors.ts'
-import { json, table } from '../format.ts'
+import { json, money, table } from '../format.ts'
 import type { CliIo } from '../io.ts'
 import { parseChoice, parseId, withContext } from '../runtime.ts'
 
@@ -58,6 +67,56 @@ export function registerMap(program: Command, io: CliIo): void {
     })
 
   map
+    .command('services')
+    .description('List the 8 services with their PSA products, and the unmapped products')
+    .option('--list', 'list (the default)')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (flags: { format: string }) => {
+      const format = parseChoice(flags.format, ['table', 'json'] as const)
+      const listing = await withContext(io, listServices)
+      if (format === 'json') {
+        io.stdout.write(json(listing))
+        return
+      }
+      const rows = listing.services.map((row) => [
+        row.service,
+        row.products.map((product) => `${product.productName} (${product.productId})`).join('; ') ||
+          '-',
+      ])
+      io.stdout.write(`${table(['Service', 'PSA products'], rows)}\n\n`)
+      const products = listing.unmappedProducts.map((product) => [
+        String(product.id),
+        product.name,
+        product.identifier ?? '',
+        product.unitPrice === null ? '' : money(product.unitPrice),
+      ])
+      io.stdout.write('Products mapped to no service:\n')
+      io.stdout.write(`${table(['Product ID', 'Name', 'Identifier', 'Price'], products, [0, 3])}\n`)
+    })
+
+  map
+    .command('companies')
+    .description('List PSA companies with their ids and the organization each is mapped to')
+    .option('--list', 'list (the default)')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (flags: { format: string }) => {
+      const format = parseChoice(flags.format, ['table', 'json'] as const)
+      const companies = await withContext(io, listCompanies)
+      if (format === 'json') {
+        io.stdout.write(json(companies))
+        return
+      }
+      const rows = companies.map((company) => [
+        String(company.companyId),
+        company.companyName,
+        company.organizationName === null
+          ? '-'
+          : `${company.organizationName} (${company.organizationId})`,
+      ])
+      io.stdout.write(`${table(['Company ID', 'PSA company', 'Mapped organization'], rows, [0])}\n`)
+    })
+
+  map
     .command('service')
     .description('Map a NinjaOne service to a PSA catalog product')
     .requiredOption('--service <name>', 'service name, e.g. "Total Workstations"')
@@ -66,5 +125,25 @@ export function registerMap(program: Command, io: CliIo): void {
       const productId = parseId(flags.product, '--product')
       const mapped = await withContext(io, (ctx) => mapService(ctx, flags.service, productId))
       io.stdout.write(`Mapped ${mapped.service} to ${mapped.productName} (${productId}).\n`)
+    })
+
+  const unmap = program.command('unmap').description('Remove an account or service mapping')
+  unmap
+    .command('account')
+    .description('Unmap a NinjaOne organization from its PSA company')
+    .requiredOption('--org <id>', 'NinjaOne organization id')
+    .action(async (flags: { org: string }) => {
+      const orgId = parseId(flags.org, '--org')
+      await withContext(io, (ctx) => unmapAccount(ctx, orgId))
+      io.stdout.write(`Unmapped organization ${orgId}.\n`)
+    })
+  unmap
+    .command('service')
+    .description('Unmap a PSA product from its service')
+    .requiredOption('--product <id>', 'PSA product id')
+    .action(async (flags: { product: string }) => {
+      const productId = parseId(flags.product, '--product')
+      await withContext(io, (ctx) => unmapService(ctx, productId))
+      io.stdout.write(`Unmapped product ${productId}.\n`)
     })
 }
