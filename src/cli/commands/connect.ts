@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { connectNinjaOne, connectPsa } from '../../app/integrations.ts'
+import { PSA_NAMES } from '../../psa/registry.ts'
 import { type CliIo, readSecret } from '../io.ts'
 import { withContext } from '../runtime.ts'
 
@@ -117,5 +118,5 @@ async function connectPsaAndReport(
   input: { settings: Record<string, string | undefined>; secrets: Record<string, string> },
 ): Promise<void> {
   await withContext(io, (ctx) => connectPsa(ctx, { kind, replace, ...input }))
-  io.stdout.write(`Connected to ${kind}. Next: msp-recon sync\n`)
+  io.stdout.write(`Connected to ${PSA_NAMES[kind]}. Next: msp-recon sync\n`)
 }
