@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConnectWiseFake } from '../fakes/connectwise/server.ts'
 import { type DemoFakes, startDemoFakes } from '../fakes/demo-world.ts'
 import { countServicesByOrganization } from '../fakes/world/generate.ts'
-import { type CliRun, runCli } from './cli.ts'
+import { type CliRun, ninjaConnectArgs, PSA_CONNECT_ARGS, runCli } from './cli.ts'
 import { makeDataDir } from './stores.ts'
 
 let fakes: DemoFakes
@@ -28,37 +28,11 @@ interface ReconcileRow {
 }
 
 async function connectBoth(): Promise<void> {
-  const ninja = await cli(
-    [
-      'connect',
-      'ninjaone',
-      '--api-url',
-      fakes.ninja.url,
-      '--client-id',
-      fakes.ninja.clientId,
-      '--client-secret-stdin',
-    ],
-    `${fakes.ninja.clientSecret}\n`,
-  )
+  const ninja = await cli(ninjaConnectArgs(fakes.ninja), `${fakes.ninja.clientSecret}\n`)
   expect(ninja.stderr).toBe('')
   expect(ninja.code).toBe(0)
   const s = fakes.psa.settings
-  const psa = await cli(
-    [
-      'connect',
-      'connectwise',
-      '--api-url',
-      s.apiUrl!,
-      '--company-id',
-      s.companyId!,
-      '--public-key',
-      s.publicKey!,
-      '--client-id',
-      s.clientId!,
-      '--private-key-stdin',
-    ],
-    fakes.psa.secrets.privateKey,
-  )
+  const psa = await cli(PSA_CONNECT_ARGS.connectwise(s), fakes.psa.secrets.privateKey)
   expect(psa.stderr).toBe('')
   expect(psa.code).toBe(0)
 }

@@ -9,31 +9,8 @@ import {
   startDemoFakes,
   startPsaFake,
 } from '../fakes/demo-world.ts'
-import { type CliRun, runCli } from './cli.ts'
+import { type CliRun, ninjaConnectArgs, PSA_CONNECT_ARGS, psaSecret, runCli } from './cli.ts'
 import { makeDataDir } from './stores.ts'
-
-const CONNECT_ARGS = {
-  autotask: (s: Record<string, string>) => [
-    'connect',
-    'autotask',
-    '--username',
-    s.username!,
-    '--integration-code',
-    s.integrationCode!,
-    '--zone-url',
-    s.zoneUrl!,
-    '--secret-stdin',
-  ],
-  halo: (s: Record<string, string>) => [
-    'connect',
-    'halo',
-    '--api-url',
-    s.apiUrl!,
-    '--client-id',
-    s.clientId!,
-    '--client-secret-stdin',
-  ],
-}
 
 describe.each(['autotask', 'halo'] as const)('CLI flow on %s', (kind) => {
   let fakes: DemoFakes
@@ -54,21 +31,10 @@ describe.each(['autotask', 'halo'] as const)('CLI flow on %s', (kind) => {
   })
 
   it('connects, syncs, maps, reconciles and approves', { timeout: 120_000 }, async () => {
-    const ninja = await cli(
-      [
-        'connect',
-        'ninjaone',
-        '--api-url',
-        fakes.ninja.url,
-        '--client-id',
-        fakes.ninja.clientId,
-        '--client-secret-stdin',
-      ],
-      fakes.ninja.clientSecret,
-    )
+    const ninja = await cli(ninjaConnectArgs(fakes.ninja), fakes.ninja.clientSecret)
     expect(ninja.code).toBe(0)
-    const secret = Object.values(fakes.psa.secrets)[0]!
-    const psa = await cli(CONNECT_ARGS[kind](fakes.psa.settings), `${secret}\n`)
+    const secret = psaSecret(fakes.psa)
+    const psa = await cli(PSA_CONNECT_ARGS[kind](fakes.psa.settings), `${secret}\n`)
     expect(psa.stderr).toBe('')
     expect(psa.code).toBe(0)
 
@@ -149,39 +115,13 @@ describe('switching PSA', () => {
 
   it('needs --replace and clears every mapping', { timeout: 120_000 }, async () => {
     const s = fakes.psa.settings
-    await cli(
-      [
-        'connect',
-        'ninjaone',
-        '--api-url',
-        fakes.ninja.url,
-        '--client-id',
-        fakes.ninja.clientId,
-        '--client-secret-stdin',
-      ],
-      fakes.ninja.clientSecret,
-    )
-    const cw = await cli(
-      [
-        'connect',
-        'connectwise',
-        '--api-url',
-        s.apiUrl!,
-        '--company-id',
-        s.companyId!,
-        '--public-key',
-        s.publicKey!,
-        '--client-id',
-        s.clientId!,
-        '--private-key-stdin',
-      ],
-      fakes.psa.secrets.privateKey,
-    )
+    await cli(ninjaConnectArgs(fakes.ninja), fakes.ninja.clientSecret)
+    const cw = await cli(PSA_CONNECT_ARGS.connectwise(s), fakes.psa.secrets.privateKey)
     expect(cw.code).toBe(0)
     expect((await cli(['sync'])).code).toBe(0)
     expect((await cli(['map', 'accounts', '--auto'])).code).toBe(0)
 
-    const haloArgs = CONNECT_ARGS.halo(halo.settings)
+    const haloArgs = PSA_CONNECT_ARGS.halo(halo.settings)
     const refused = await cli(haloArgs, halo.secrets.clientSecret)
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('ConnectWise PSA is already connected')

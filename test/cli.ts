@@ -1,6 +1,7 @@
 /** Runs the real `msp-recon` binary as a child process, the way users and scripts do. */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import type { PsaKind } from '../src/psa/types.ts'
 
 const BIN = fileURLToPath(new URL('../bin/msp-recon.js', import.meta.url))
 
@@ -30,4 +31,59 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Prom
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
     child.stdin.end(stdin)
   })
+}
+
+/** Arguments of `connect ninjaone` for a NinjaOne fake; the secret goes to standard input. */
+export function ninjaConnectArgs(ninja: { url: string; clientId: string }): string[] {
+  return [
+    'connect',
+    'ninjaone',
+    '--api-url',
+    ninja.url,
+    '--client-id',
+    ninja.clientId,
+    '--client-secret-stdin',
+  ]
+}
+
+/** Arguments of `connect <psa>` for a PSA fake's settings; the secret goes to standard input. */
+export const PSA_CONNECT_ARGS: Record<PsaKind, (settings: Record<string, string>) => string[]> = {
+  connectwise: (s) => [
+    'connect',
+    'connectwise',
+    '--api-url',
+    s.apiUrl!,
+    '--company-id',
+    s.companyId!,
+    '--public-key',
+    s.publicKey!,
+    '--client-id',
+    s.clientId!,
+    '--private-key-stdin',
+  ],
+  autotask: (s) => [
+    'connect',
+    'autotask',
+    '--username',
+    s.username!,
+    '--integration-code',
+    s.integrationCode!,
+    '--zone-url',
+    s.zoneUrl!,
+    '--secret-stdin',
+  ],
+  halo: (s) => [
+    'connect',
+    'halo',
+    '--api-url',
+    s.apiUrl!,
+    '--client-id',
+    s.clientId!,
+    '--client-secret-stdin',
+  ],
+}
+
+/** The one secret of a PSA fake connection, as `connect` reads it from standard input. */
+export function psaSecret(connection: { secrets: Record<string, string> }): string {
+  return Object.values(connection.secrets)[0]!
 }
