@@ -83,7 +83,7 @@ export const PSA_CONNECT_ARGS: Record<PsaKind, (settings: Record<string, string>
   ],
 }
 
-/** The one secret of a PSA fake connection, as `connect` reads it from standard input. */
+/** Returns the one secret of a PSA fake connection, which `connect` reads from stdin. */
 export function psaSecret(connection: { secrets: Record<string, string> }): string {
   return Object.values(connection.secrets)[0]!
 }

@@ -52,10 +52,11 @@ export async function approve(ctx: AppContext, options: ApproveOptions): Promise
   return results
 }
 
-function selectItems(items: ItemView[], wanted: string[] | 'all'): ItemView[] {
-  if (wanted === 'all') return items.filter((item) => WRITABLE.has(item.status) && !item.dismissed)
+function selectItems(items: ItemView[], requested: string[] | 'all'): ItemView[] {
+  if (requested === 'all')
+    return items.filter((item) => WRITABLE.has(item.status) && !item.dismissed)
   const byId = new Map(items.map((item) => [item.id, item]))
-  const unknown = wanted.filter((id) => !byId.has(id))
+  const unknown = requested.filter((id) => !byId.has(id))
   if (unknown.length > 0) {
     throw new AppError(
       'not_found',
@@ -63,7 +64,7 @@ function selectItems(items: ItemView[], wanted: string[] | 'all'): ItemView[] {
       { unknown },
     )
   }
-  return [...new Set(wanted)].map((id) => byId.get(id)!)
+  return [...new Set(requested)].map((id) => byId.get(id)!)
 }
 
 function blocked(item: ItemView, outcome: ApprovalOutcome, reason: string): ApprovalResult {

@@ -59,7 +59,7 @@ export async function setUpDemo(options: DemoSetupOptions): Promise<DemoSetup> {
   const close = async () => {
     await store.close()
     await fakes.close()
-    // The folder holds a key file next to the encrypted demo credentials: leave nothing behind.
+    // The folder contains a key file next to the encrypted demo credentials, so remove it all.
     if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
   }
   try {

@@ -39,9 +39,9 @@ interface ReconcileFlags {
 function filterItems(items: ItemView[], flags: ReconcileFlags): ItemView[] {
   let selected = flags.includeDismissed ? items : items.filter((item) => !item.dismissed)
   if (flags.status) {
-    const wanted = flags.status.split(',').map((status) => status.trim())
-    for (const status of wanted) parseChoice(status, ITEM_STATUSES, '--status')
-    selected = selected.filter((item) => wanted.includes(item.status))
+    const statuses = flags.status.split(',').map((status) => status.trim())
+    for (const status of statuses) parseChoice(status, ITEM_STATUSES, '--status')
+    selected = selected.filter((item) => statuses.includes(item.status))
   }
   if (flags.service) {
     const needle = flags.service.toLowerCase()
