@@ -7,7 +7,7 @@ import { resolveNinjaBaseUrl } from '../vendors/ninjaone/regions.ts'
 import type { AppContext } from './context.ts'
 import { refreshIntegrationStatuses } from './status.ts'
 
-/** What `connect ninjaone` takes; exactly one of region and apiUrl. */
+/** Input of `connect ninjaone`: exactly one of region and apiUrl, plus the credentials. */
 export interface NinjaConnectInput {
   region?: string
   apiUrl?: string
@@ -15,7 +15,7 @@ export interface NinjaConnectInput {
   clientSecret: string
 }
 
-/** What `connect <psa>` takes: the PSA's own settings and secrets. */
+/** Input of `connect <psa>`: the PSA's own settings and secrets. */
 export interface PsaConnectInput {
   kind: PsaKind
   settings: Record<string, string | undefined>

@@ -44,7 +44,7 @@ export type NodeClass = (typeof NODE_CLASSES)[number]
 
 const KNOWN_CLASSES: ReadonlySet<string> = new Set(NODE_CLASSES)
 
-/** Returns true when `value` is a device class this release knows. */
+/** Returns true when `value` is one of the device classes listed in NODE_CLASSES. */
 export function isKnownNodeClass(value: string | null | undefined): value is NodeClass {
   return value != null && KNOWN_CLASSES.has(value)
 }

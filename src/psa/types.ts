@@ -15,7 +15,7 @@ export interface UpdateQuantityOptions {
 }
 
 /**
- * What a quantity update did:
+ * The result of a quantity update:
  * - `written`: the PSA now contains `after`, verified by a read or the PSA's own response.
  * - `unchanged`: the PSA already held the target, so nothing was sent (a repeat is safe).
  * - `refused`: the PSA's quantity differs from `expected`, so nothing was sent.

@@ -51,6 +51,12 @@ const SNAPSHOT_TABLES = [
   'psa_lines',
 ] as const
 
+/** Stores a boolean as 0 or 1, which both SQLite and PostgreSQL integer columns accept. */
+function toSqlBoolean(value: boolean | null): number | null {
+  if (value === null) return null
+  return value ? 1 : 0
+}
+
 function toRun(row: Selectable<SyncRunsTable>): SyncRun {
   return {
     id: row.id,
@@ -267,7 +273,7 @@ export class SnapshotRepository {
       node_role_id: device.nodeRoleId,
       display_name: device.displayName,
       approval_status: device.approvalStatus,
-      offline: device.offline === null ? null : device.offline ? 1 : 0,
+      offline: toSqlBoolean(device.offline),
       last_contact: device.lastContact,
     }))
     const insert = this.#insertDevice
