@@ -107,10 +107,31 @@ async function approveItem(
   if (skip) return blocked(item, 'skipped', skip)
 
   const ref = { agreementId: item.agreementId!, lineId: item.additionId! }
+  if (options.dryRun) return dryRun(psa, item, ref, item.psaQuantity!, item.vendorCount)
+  // Two approvals of one line at once (a double click, two tabs, CLI and web) would both read
+  // the old quantity, and Autotask's delta writes would then apply twice.
+  const lineKey = `${psa.kind}:${ref.agreementId}:${ref.lineId}`
+  if (!(await ctx.store.approvals.lockLine(lineKey))) {
+    return blocked(item, 'skipped', 'Another approval of this line is running; refresh shortly.')
+  }
+  try {
+    return await writeItem(ctx, psa, item, runId, ref, options)
+  } finally {
+    await ctx.store.approvals.unlockLine(lineKey)
+  }
+}
+
+async function writeItem(
+  ctx: AppContext,
+  psa: PsaAdapter,
+  item: ItemView,
+  runId: number,
+  ref: { agreementId: number; lineId: number },
+  options: ApproveOptions,
+): Promise<ApprovalResult> {
   const before = item.psaQuantity!
   const after = item.vendorCount
   const key = `${item.id}|run:${runId}|${before}->${after}`
-  if (options.dryRun) return dryRun(psa, item, ref, before, after)
   if (await ctx.store.approvals.wasWritten(key)) {
     return {
       id: item.id,

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './schema.ts'
 
+/** An approval holds its line's lock for one PSA write; a longer hold means a crash. */
+export const LOCK_EXPIRY_MS = 5 * 60_000
+
 export type ApprovalOutcome = 'written' | 'unchanged' | 'refused' | 'failed' | 'skipped'
 
 /** One approval attempt of one reconciliation item. */
@@ -79,6 +82,38 @@ export class ApprovalRepository {
         })
         .execute()
     })
+  }
+
+  /**
+   * Takes the lock of one PSA line; false when another approval holds it. A lock older than
+   * {@link LOCK_EXPIRY_MS} belonged to a process that died, so it is taken over.
+   */
+  async lockLine(lineKey: string): Promise<boolean> {
+    const expired = new Date(Date.now() - LOCK_EXPIRY_MS).toISOString()
+    await this.#db
+      .deleteFrom('approval_locks')
+      .where('line_key', '=', lineKey)
+      .where('acquired_at', '<', expired)
+      .execute()
+    try {
+      await this.#db
+        .insertInto('approval_locks')
+        .values({ line_key: lineKey, acquired_at: new Date().toISOString() })
+        .execute()
+      return true
+    } catch (error) {
+      const held = await this.#db
+        .selectFrom('approval_locks')
+        .select('line_key')
+        .where('line_key', '=', lineKey)
+        .executeTakeFirst()
+      if (held) return false
+      throw error
+    }
+  }
+
+  async unlockLine(lineKey: string): Promise<void> {
+    await this.#db.deleteFrom('approval_locks').where('line_key', '=', lineKey).execute()
   }
 
   /** Returns true when an approval with this key already wrote to the PSA. */

@@ -218,9 +218,24 @@ const singleRunningSync: Migration = {
   },
 }
 
+/** Adds per-line locks, so two approvals of one PSA line never write at the same time. */
+const approvalLocks: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('approval_locks')
+      .addColumn('line_key', 'text', (c) => c.primaryKey())
+      .addColumn('acquired_at', 'text', (c) => c.notNull())
+      .execute()
+  },
+}
+
 /** Migrations in order; append new ones, never edit a released one. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initialSchema(dialect), '0002_single_running_sync': singleRunningSync }
+  return {
+    '0001_initial': initialSchema(dialect),
+    '0002_single_running_sync': singleRunningSync,
+    '0003_approval_locks': approvalLocks,
+  }
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */

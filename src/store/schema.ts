@@ -162,7 +162,14 @@ export interface SessionsTable {
   expires_at: string
 }
 
+export interface ApprovalLocksTable {
+  /** `<psa>:<agreement id>:<line id>` of the line being written. */
+  line_key: string
+  acquired_at: string
+}
+
 export interface Database {
+  approval_locks: ApprovalLocksTable
   integrations: IntegrationsTable
   credentials: CredentialsTable
   sync_runs: SyncRunsTable

@@ -32,6 +32,7 @@ const reconciliationSchema = z.object({
   runId: z.number().nullable(),
   totals: z.object({
     underBilled: z.number(),
+    newRevenue: z.number(),
     overBilled: z.number(),
     byStatus: z.object(
       Object.fromEntries(ITEM_STATUSES.map((status) => [status, z.number()])) as Record<
