@@ -42,7 +42,7 @@ export async function approve(ctx: AppContext, options: ApproveOptions): Promise
   if (latest && latest.status !== 'succeeded') {
     const reason =
       `The latest sync (run ${latest.id}) did not succeed, so counts may be stale; nothing ` +
-      'was written. Run msp-recon sync and review again.'
+      'was written. Sync again (msp-recon sync, or Sync now in the web app) and review.'
     return items.map((item) => blocked(item, 'refused', reason))
   }
   const results: ApprovalResult[] = []

@@ -128,6 +128,15 @@ describe('sign-in', () => {
     expect(otherEmail.statusCode).toBe(401)
   })
 
+  it('does not count successful sign-ins', async () => {
+    const { app } = await start()
+    await signUp(app)
+    expect((await login(app, ADMIN.email, 'wrong once')).statusCode).toBe(401)
+    for (let attempt = 1; attempt <= LOGIN_ATTEMPTS + 1; attempt++) {
+      expect((await login(app, ADMIN.email, ADMIN.password)).statusCode).toBe(200)
+    }
+  })
+
   it('rate limits one address over emails', async () => {
     const { app } = await start()
     const attempts = Array.from({ length: LOGIN_ATTEMPTS_PER_ADDRESS }, (_, index) =>

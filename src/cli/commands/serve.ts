@@ -90,10 +90,11 @@ export function checkNewUser(email: string, password: string): void {
   if (!emailSchema.safeParse(email.trim()).success) {
     throw new AppError('bad_request', `Invalid email "${email}": expected name@domain.`)
   }
-  if (password.length < MIN_PASSWORD_LENGTH) {
+  if (password.trim().length < MIN_PASSWORD_LENGTH) {
     throw new AppError(
       'bad_request',
-      `The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters.`,
+      `The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters that are not ` +
+        'spaces.',
     )
   }
 }

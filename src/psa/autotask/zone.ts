@@ -25,7 +25,7 @@ export function resolveAutotaskZoneUrl(
   return withTrailingSlash(
     parseAllowedUrl(
       raw,
-      { vendor: VENDOR, isDefaultHost: isAutotaskHost, flag: '--zone-url' },
+      { vendor: VENDOR, isDefaultHost: isAutotaskHost, flag: 'zone URL (--zone-url)' },
       env,
     ),
   )

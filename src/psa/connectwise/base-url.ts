@@ -39,22 +39,26 @@ function urlFromSite(site: string, env: NodeJS.ProcessEnv): URL {
   if (!BARE_HOST.test(site)) {
     throw new AppError(
       'bad_request',
-      `Invalid --site "${site}": give the bare host name, e.g. api-na.myconnectwise.net, ` +
+      `Invalid site (--site) "${site}": give the bare host name, e.g. api-na.myconnectwise.net, ` +
         'without a scheme or path. Use --api-url for a full URL.',
     )
   }
-  const options = { vendor: VENDOR, isDefaultHost: isConnectWiseCloudHost, flag: '--site' }
+  const options = { vendor: VENDOR, isDefaultHost: isConnectWiseCloudHost, flag: 'site (--site)' }
   return parseAllowedUrl(`https://${site}${API_PATH}`, options, env)
 }
 
 function urlFromApiUrl(apiUrl: string, env: NodeJS.ProcessEnv): URL {
-  const options = { vendor: VENDOR, isDefaultHost: isConnectWiseCloudHost, flag: '--api-url' }
+  const options = {
+    vendor: VENDOR,
+    isDefaultHost: isConnectWiseCloudHost,
+    flag: 'API URL (--api-url)',
+  }
   const url = parseAllowedUrl(apiUrl, options, env)
   const path = url.pathname.replace(/\/+$/, '')
   if (!path.endsWith('/apis/3.0') || url.search !== '' || url.hash !== '') {
     throw new AppError(
       'bad_request',
-      `Invalid --api-url "${apiUrl}": expected a URL whose path ends with /apis/3.0 and that ` +
+      `Invalid API URL (--api-url) "${apiUrl}": expected a URL whose path ends with /apis/3.0 and that ` +
         `has no query, e.g. https://api-na.myconnectwise.net${API_PATH}.`,
     )
   }

@@ -26,11 +26,11 @@ export function parseHaloUrl(raw: string, label: string, env: NodeJS.ProcessEnv)
  * `host_not_allowed` for a host the rule of {@link parseHaloUrl} rejects.
  */
 export function resolveHaloBaseUrl(apiUrl: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const url = parseHaloUrl(apiUrl.trim(), '--api-url', env)
+  const url = parseHaloUrl(apiUrl.trim(), 'API URL (--api-url)', env)
   if (url.search !== '' || url.hash !== '') {
     throw new AppError(
       'bad_request',
-      `Invalid --api-url "${apiUrl}": give the tenant URL without a query or fragment, ` +
+      `Invalid API URL (--api-url) "${apiUrl}": give the tenant URL without a query or fragment, ` +
         'e.g. https://acme.halopsa.com.',
     )
   }

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { MIN_PASSWORD_LENGTH, normalizeEmail } from '../../store/users.ts'
@@ -39,8 +39,51 @@ const setupBody = z.object({
   password: z
     .string()
     .min(MIN_PASSWORD_LENGTH, { error: `use at least ${MIN_PASSWORD_LENGTH} characters` })
-    .max(1024),
+    .max(1024)
+    .refine((password) => password.trim().length >= MIN_PASSWORD_LENGTH, {
+      error: `use at least ${MIN_PASSWORD_LENGTH} characters that are not spaces`,
+    }),
 })
+
+/**
+ * Counts failed sign-ins per key within a time window, in this process's memory.
+ * NOTE: several web processes would each keep their own counts.
+ */
+export class FailureCounter {
+  readonly #max: number
+  readonly #windowMs: number
+  readonly #failures = new Map<string, { count: number; firstAt: number }>()
+
+  constructor(max: number, windowMs: number) {
+    this.#max = max
+    this.#windowMs = windowMs
+  }
+
+  add(key: string, now = Date.now()): void {
+    const entry = this.#failures.get(key)
+    if (!entry || now - entry.firstAt >= this.#windowMs) {
+      this.#failures.set(key, { count: 1, firstAt: now })
+      return
+    }
+    entry.count += 1
+  }
+
+  clear(key: string): void {
+    this.#failures.delete(key)
+  }
+
+  /** Returns the milliseconds until `key` may try again, or 0 when it may try now. */
+  blockedFor(key: string, now = Date.now()): number {
+    const entry = this.#failures.get(key)
+    if (!entry) return 0
+    const remaining = entry.firstAt + this.#windowMs - now
+    if (remaining <= 0) {
+      this.#failures.delete(key)
+      return 0
+    }
+    return entry.count >= this.#max ? remaining : 0
+  }
+}
 
 /** Builds the 429 error of the sign-in limits. */
 export function tooManyAttempts(retryAfterMs: number): ApiError {
@@ -67,6 +110,15 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
     timeWindow: LOGIN_WINDOW_MS,
     keyGenerator: (request) => request.ip,
   })
+  // Only wrong passwords count per email, so a user who signs in often is never locked out.
+  const failures = new FailureCounter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS)
+  const limitFailures = async (request: FastifyRequest, reply: FastifyReply) => {
+    const waitMs = failures.blockedFor(loginKey(request))
+    if (waitMs > 0) {
+      reply.header('retry-after', String(Math.ceil(waitMs / 1000)))
+      throw tooManyAttempts(waitMs)
+    }
+  }
   const limitAddress = async (request: FastifyRequest) => {
     const limit = await perAddress(request)
     if (!limit.isAllowed && limit.isExceeded) throw tooManyAttempts(limit.ttl)
@@ -116,23 +168,17 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { dep
         body: loginBody,
         response: withErrors({ 200: signedInSchema }),
       },
-      preHandler: limitAddress,
-      config: {
-        // preHandler, not onRequest, because the key needs the parsed email.
-        rateLimit: {
-          max: LOGIN_ATTEMPTS,
-          timeWindow: LOGIN_WINDOW_MS,
-          hook: 'preHandler',
-          keyGenerator: loginKey,
-        },
-      },
+      // preHandler, not onRequest, because the per-email key needs the parsed body.
+      preHandler: [limitAddress, limitFailures],
     },
     async (request, reply) => {
       const user = await users.verifyPassword(request.body.email, request.body.password)
       if (!user) {
+        failures.add(loginKey(request))
         request.log.info({ email: normalizeEmail(request.body.email) }, 'sign-in rejected')
         throw new ApiError(401, 'unauthorized', 'Wrong email or password.')
       }
+      failures.clear(loginKey(request))
       // A new token on every sign-in, so that a token planted before sign-in is worthless.
       if (request.sessionToken) await users.deleteSession(request.sessionToken)
       await users.deleteExpiredSessions()

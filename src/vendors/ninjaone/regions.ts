@@ -70,7 +70,11 @@ function regionBaseUrl(name: string): URL {
 function apiBaseUrl(raw: string, env: NodeJS.ProcessEnv): URL {
   const url = parseAllowedUrl(
     raw,
-    { vendor: 'NinjaOne', isDefaultHost: (host) => REGION_BY_HOST.has(host), flag: '--api-url' },
+    {
+      vendor: 'NinjaOne',
+      isDefaultHost: (host) => REGION_BY_HOST.has(host),
+      flag: 'API URL (--api-url)',
+    },
     env,
   )
   url.pathname = url.pathname.replace(/\/+$/, '').replace(/(?:\/api)?(?:\/v2)?$/i, '') || '/'

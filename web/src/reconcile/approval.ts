@@ -10,7 +10,7 @@ import type { ApprovalOutcome, ApprovalResult } from '../api/types.ts'
 export const OUTCOME_LABELS: Record<ApprovalOutcome, string> = {
   written: 'written',
   unchanged: 'unchanged',
-  refused: 'refused: PSA changed',
+  refused: 'refused',
   failed: 'failed',
   skipped: 'skipped',
 }
@@ -18,7 +18,14 @@ export const OUTCOME_LABELS: Record<ApprovalOutcome, string> = {
 function summarize(results: ApprovalResult[]): string {
   const counts = new Map<ApprovalOutcome, number>()
   for (const result of results) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1)
-  return [...counts].map(([outcome, count]) => `${count} ${OUTCOME_LABELS[outcome]}`).join(', ')
+  const summary = [...counts]
+    .map(([outcome, count]) => `${count} ${OUTCOME_LABELS[outcome]}`)
+    .join(', ')
+  // The server's reason says why a line was not written (PSA changed, failed sync, ...).
+  const problem = results.find(
+    (result) => result.outcome === 'refused' || result.outcome === 'failed',
+  )
+  return problem?.reason ? `${summary}. ${problem.reason}` : summary
 }
 
 /** Lines to approve, and whether they come from one row's button or from the selection. */
