@@ -67,13 +67,19 @@ async function startFakes() {
   return { child, info: JSON.parse(first!) as FakeInfo }
 }
 
-// Samples RSS every 20 ms, so the report shows which phase needed the memory.
+// Samples RSS every 20 ms and at every phase change (synchronous work can starve the timer),
+// so the report shows which phase needed the memory.
 const phasePeakMb: Record<string, number> = {}
 let phase = 'start'
-const sampler = setInterval(() => {
+function sample(): void {
   const rssMb = process.memoryUsage().rss / 1048576
   phasePeakMb[phase] = Math.max(phasePeakMb[phase] ?? 0, +rssMb.toFixed(1))
-}, 20)
+}
+function enterPhase(next: string): void {
+  sample()
+  phase = next
+}
+const sampler = setInterval(sample, 20)
 
 const { child, info } = await startFakes()
 process.env.MSP_RECON_ALLOWED_HOSTS = '127.0.0.1'
@@ -88,27 +94,27 @@ try {
   })
   await connectPsa(ctx, { kind: 'connectwise', ...info.psa })
 
-  phase = 'sync'
+  enterPhase('sync')
   const started = performance.now()
   let vendorMs = 0
   const outcome = await runSync(ctx, (progress) => {
-    phase = `sync:${progress.phase}`
+    enterPhase(`sync:${progress.phase}`)
     if (progress.phase === 'companies' && vendorMs === 0) vendorMs = performance.now() - started
   })
   const syncMs = performance.now() - started
   if (!outcome.ok) throw new Error(`sync failed: ${outcome.error}`)
 
-  phase = 'map'
+  enterPhase('map')
   await autoMapAccounts(ctx)
   for (const product of info.products) await mapService(ctx, product.service, product.id)
-  phase = 'suggest'
+  enterPhase('suggest')
   const suggestStarted = performance.now()
   const accounts = await listAccounts(ctx)
   const suggestMs = performance.now() - suggestStarted
 
-  phase = 'reconcile'
+  enterPhase('reconcile')
   const reconciliation = await loadReconciliation(ctx)
-  phase = 'report'
+  enterPhase('report')
 
   const orgPages = Math.ceil(organizations / NINJA_PAGE_SIZE)
   const minimum = Math.ceil(devices / NINJA_PAGE_SIZE) + orgPages + 1
