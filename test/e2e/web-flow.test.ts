@@ -406,6 +406,30 @@ describe.skipIf(!chromiumPresent)('web UI in Chromium', () => {
       .toContain('Last sync succeeded')
   })
 
+  it('warns on reconcile after a failed sync', async () => {
+    env.fakes.ninja.faults.add({ path: '/v2/devices', kind: 'status', status: 500 })
+    const runsBefore = await readApi<unknown[]>(page, '/api/sync/runs')
+    await page.getByRole('button', { name: 'Sync now', exact: true }).click()
+    await expect
+      .poll(async () => (await readApi<unknown[]>(page, '/api/sync/runs')).length, WAIT)
+      .toBe(runsBefore.length + 1)
+    await expect.poll(() => page.getByTestId('last-sync').textContent(), WAIT).toContain('failed')
+    env.fakes.ninja.faults.clear()
+
+    await page.getByRole('link', { name: 'Reconcile', exact: true }).click()
+    await page.getByTestId('stale-sync-alert').waitFor(WAIT)
+    expect(await page.getByTestId('stale-sync-alert').textContent()).toContain(
+      'approvals are refused until a sync succeeds',
+    )
+    await screenshot(page, '19-reconcile-stale-sync')
+
+    await page.getByRole('link', { name: 'Integrations', exact: true }).click()
+    await page.getByRole('button', { name: 'Sync now', exact: true }).click()
+    await expect
+      .poll(() => page.getByTestId('last-sync').textContent(), WAIT)
+      .toContain('Last sync succeeded')
+  })
+
   it('disconnects the PSA after confirming', async () => {
     const card = page.getByTestId('vendor-card-connectwise')
     await card.getByRole('button', { name: 'Configure', exact: true }).click()

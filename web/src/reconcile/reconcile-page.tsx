@@ -27,6 +27,7 @@ import {
 } from './effective-date.tsx'
 import { ReconcileFilters } from './filters.tsx'
 import { ReconcileTable } from './reconcile-table.tsx'
+import { StaleSyncAlert } from './stale-sync-alert.tsx'
 import { ReconcileTotals } from './totals.tsx'
 
 const DEFAULT_SORTING: SortingState = [{ id: 'lastUpdated', desc: true }]
@@ -171,6 +172,7 @@ function ReconcileView({ view, psaKind }: { view: ReconciliationView; psaKind: s
 
   return (
     <Stack gap="sm">
+      <StaleSyncAlert />
       <ReconcileTotals totals={view.totals} />
       <ReconcileFilters table={table} items={items} />
       <ReconcileActions
