@@ -77,9 +77,16 @@ describe('user add', () => {
     const result = await addUser(env, 'ops@example.com', 'short-pw')
     expect(result.code).toBe(2)
     expect(result.stderr).toBe(
-      'msp-recon: The password is too short: use at least 12 characters.\n',
+      'msp-recon: The password is too short: use at least 12 characters that are not spaces.\n',
     )
     expect(result.stderr).not.toContain('short-pw')
+  })
+
+  it('rejects a password of spaces', async () => {
+    const env = freshDataDir()
+    const result = await addUser(env, 'ops@example.com', ' '.repeat(16))
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('The password is too short')
   })
 
   it('rejects an invalid email', async () => {
