@@ -1,5 +1,5 @@
 import type { ZodType } from 'zod'
-import { AppError } from '../../errors.ts'
+import { parseVendorResponse } from '../../net/validate.ts'
 
 /**
  * Validates a HaloPSA response body and returns the parsed value. Throws AppError
@@ -13,20 +13,5 @@ export function parseHaloResponse<T>(
   entity: string,
   endpoint: string,
 ): T {
-  const result = schema.safeParse(body)
-  if (result.success) return result.data
-
-  const issue = result.error.issues[0]!
-  const path = issue.path.map(formatPathKey).join('')
-  const problem = issue.message.replace(/^Invalid input: /, '')
-  throw new AppError(
-    'invalid_response',
-    `HaloPSA returned an invalid ${entity} at ${endpoint}: ${path ? `${path} ` : ''}${problem}.`,
-    { endpoint, path },
-  )
-}
-
-function formatPathKey(key: PropertyKey, index: number): string {
-  if (typeof key === 'number') return `[${key}]`
-  return index === 0 ? String(key) : `.${String(key)}`
+  return parseVendorResponse('HaloPSA', schema, body, { entity, endpoint })
 }

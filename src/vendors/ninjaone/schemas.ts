@@ -1,6 +1,6 @@
 import { type ZodType, z } from 'zod'
 import type { VendorDevice, VendorOrganization, VendorRole } from '../../core/types.ts'
-import { AppError } from '../../errors.ts'
+import { formatIssuePath, parseVendorResponse, type ResponseSource } from '../../net/validate.ts'
 
 // The object schemas are not strict because NinjaOne adds fields over time. Unknown fields
 // are dropped.
@@ -58,41 +58,12 @@ export const organizationListSchema = z.array(organizationSchema)
 export const roleListSchema = z.array(roleSchema)
 export const deviceListSchema = z.array(deviceSchema)
 
-/**
- * Validates an API response body and returns the parsed value. Throws AppError `invalid_response`
- * naming the endpoint and the first failing field path, e.g.
- * "NinjaOne returned an invalid device at /v2/devices: [3].organizationId expected number,
- * received string".
- */
-export function parseResponse<T>(
-  schema: ZodType<T>,
-  body: unknown,
-  source: { entity: string; endpoint: string },
-): T {
-  const result = schema.safeParse(body)
-  if (result.success) return result.data
-
-  const issue = result.error.issues[0]!
-  const path = formatIssuePath(issue.path)
-  const problem = issue.message.replace(/^Invalid input: /, '')
-  throw new AppError(
-    'invalid_response',
-    `NinjaOne returned an invalid ${source.entity} at ${source.endpoint}: ` +
-      `${path ? `${path} ` : ''}${problem}.`,
-    { endpoint: source.endpoint, path, issues: result.error.issues.length },
-  )
+/** Validates a NinjaOne response body; see {@link parseVendorResponse}. */
+export function parseResponse<T>(schema: ZodType<T>, body: unknown, source: ResponseSource): T {
+  return parseVendorResponse('NinjaOne', schema, body, source)
 }
 
-/** Formats a zod issue path as `[3].organizationId`, or as an empty string for the root. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => {
-      if (typeof key === 'number') return `[${key}]`
-      const name = String(key)
-      return index === 0 ? name : `.${name}`
-    })
-    .join('')
-}
+export { formatIssuePath }
 
 /** Maps an API organization to the domain type. */
 export function toVendorOrganization(organization: NinjaOrganization): VendorOrganization {

@@ -1,5 +1,5 @@
 /** Account mapping: drag NinjaOne organizations onto PSA companies. */
-import { DndContext, type DragEndEvent, DragOverlay, type DragStartEvent } from '@dnd-kit/core'
+import { type DragEndEvent, DragOverlay, type DragStartEvent } from '@dnd-kit/core'
 import { Button, Group, Paper, SegmentedControl, Stack, TextInput, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
@@ -21,8 +21,8 @@ import {
 } from './account-board-helpers.ts'
 import { CompanyColumn, OrganizationColumn } from './account-columns.tsx'
 import { useMapAccount, useUnmapAccount } from './account-mutations.ts'
-import { detectTarget, useMappingSensors } from './dnd.ts'
 import { Board } from './mapping-board.tsx'
+import { MappingDndContext } from './mapping-dnd-context.tsx'
 import { MappingSteps } from './mapping-steps.tsx'
 import { OrganizationSummary } from './organization-card.tsx'
 
@@ -99,7 +99,6 @@ function AccountsBoard({ view }: { view: AccountsView }) {
   const [search, setSearch] = useState('')
   const [filter, setFilter] = useState<OrganizationFilter>('all')
   const [dragged, setDragged] = useState<OrganizationRow | null>(null)
-  const sensors = useMappingSensors()
   const announcements = useAccountAnnouncements(view)
   const mapAccount = useMapAccount()
   const unmapAccount = useUnmapAccount()
@@ -125,16 +124,12 @@ function AccountsBoard({ view }: { view: AccountsView }) {
   return (
     <Stack gap="sm">
       <AccountsToolbar search={search} onSearch={setSearch} filter={filter} onFilter={setFilter} />
-      <DndContext
-        sensors={sensors}
-        collisionDetection={detectTarget}
+      <MappingDndContext
+        announcements={announcements}
+        instructions={SCREEN_READER_INSTRUCTIONS}
         onDragStart={onDragStart}
         onDragEnd={onDragEnd}
         onDragCancel={() => setDragged(null)}
-        accessibility={{
-          announcements,
-          screenReaderInstructions: { draggable: SCREEN_READER_INSTRUCTIONS },
-        }}
       >
         <Board>
           <OrganizationColumn
@@ -157,7 +152,7 @@ function AccountsBoard({ view }: { view: AccountsView }) {
             </Paper>
           )}
         </DragOverlay>
-      </DndContext>
+      </MappingDndContext>
     </Stack>
   )
 }

@@ -1,7 +1,6 @@
 /** Service mapping: drag PSA catalog products onto the eight NinjaOne services. */
 import {
   type Announcements,
-  DndContext,
   type DragEndEvent,
   DragOverlay,
   type DragStartEvent,
@@ -14,8 +13,8 @@ import { api } from '../api/client.ts'
 import { keys } from '../api/queries.ts'
 import type { CatalogProduct, ServicesView } from '../api/types.ts'
 import { EmptyMessage, ErrorState, LoadingState } from '../components/page-state.tsx'
-import { detectTarget, useMappingSensors } from './dnd.ts'
 import { Board, BoardColumn } from './mapping-board.tsx'
+import { MappingDndContext } from './mapping-dnd-context.tsx'
 import { MappingSteps } from './mapping-steps.tsx'
 import { ProductCard, ProductSummary, ServiceCard } from './service-cards.tsx'
 import { useMapService, useUnmapService } from './service-mutations.ts'
@@ -106,7 +105,6 @@ function ServiceColumn({
 function ServicesBoard({ view }: { view: ServicesView }) {
   const [search, setSearch] = useState('')
   const [dragged, setDragged] = useState<CatalogProduct | null>(null)
-  const sensors = useMappingSensors()
   const announcements = useAnnouncements(view)
   const mapService = useMapService()
   const unmapService = useUnmapService()
@@ -138,16 +136,12 @@ function ServicesBoard({ view }: { view: ServicesView }) {
         onChange={(event) => setSearch(event.currentTarget.value)}
         w={320}
       />
-      <DndContext
-        sensors={sensors}
-        collisionDetection={detectTarget}
+      <MappingDndContext
+        announcements={announcements}
+        instructions={SCREEN_READER_INSTRUCTIONS}
         onDragStart={onDragStart}
         onDragEnd={onDragEnd}
         onDragCancel={() => setDragged(null)}
-        accessibility={{
-          announcements,
-          screenReaderInstructions: { draggable: SCREEN_READER_INSTRUCTIONS },
-        }}
       >
         <Board>
           <ProductColumn
@@ -165,7 +159,7 @@ function ServicesBoard({ view }: { view: ServicesView }) {
             </Paper>
           )}
         </DragOverlay>
-      </DndContext>
+      </MappingDndContext>
     </Stack>
   )
 }
