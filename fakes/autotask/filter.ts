@@ -134,8 +134,8 @@ function compare(actual: unknown, expected: unknown): number {
   }
   if (typeof actual === 'number') return actual - Number(expected)
   if (typeof actual === 'boolean') {
-    const wanted = expected === true || String(expected).toLowerCase() === 'true'
-    return actual === wanted ? 0 : Number.NaN
+    const expectedFlag = expected === true || String(expected).toLowerCase() === 'true'
+    return actual === expectedFlag ? 0 : Number.NaN
   }
   const left = String(actual)
   const right = String(expected)

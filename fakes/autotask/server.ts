@@ -302,9 +302,9 @@ function pageUrl(
 
 function project(items: AutotaskRecord[], includeFields: unknown): AutotaskRecord[] {
   if (!Array.isArray(includeFields) || includeFields.length === 0) return items
-  const wanted = new Set(['id', ...includeFields.map((field) => String(field).toLowerCase())])
+  const included = new Set(['id', ...includeFields.map((field) => String(field).toLowerCase())])
   return items.map((item) =>
-    Object.fromEntries(Object.entries(item).filter(([key]) => wanted.has(key.toLowerCase()))),
+    Object.fromEntries(Object.entries(item).filter(([key]) => included.has(key.toLowerCase()))),
   )
 }
 

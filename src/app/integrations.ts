@@ -24,9 +24,9 @@ export interface PsaConnectInput {
   replace?: boolean
 }
 
-function requireValue(value: string | undefined, what: string): string {
+function requireValue(value: string | undefined, label: string): string {
   if (value === undefined || value.trim() === '') {
-    throw new AppError('bad_request', `Missing ${what}.`)
+    throw new AppError('bad_request', `Missing ${label}.`)
   }
   return value.trim()
 }

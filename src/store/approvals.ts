@@ -102,12 +102,12 @@ export class ApprovalRepository {
         .execute()
       return true
     } catch (error) {
-      const held = await this.#db
+      const holder = await this.#db
         .selectFrom('approval_locks')
         .select('line_key')
         .where('line_key', '=', lineKey)
         .executeTakeFirst()
-      if (held) return false
+      if (holder) return false
       throw error
     }
   }

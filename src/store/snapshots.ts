@@ -155,13 +155,13 @@ export class SnapshotRepository {
       for (const table of SNAPSHOT_TABLES) {
         await trx.deleteFrom(table).where('run_id', '<>', runId).execute()
       }
-      const kept = trx
+      const recentRuns = trx
         .selectFrom('sync_runs')
         .select('id')
         .where('status', '=', 'succeeded')
         .orderBy('id', 'desc')
         .limit(KEPT_COUNT_RUNS)
-      await trx.deleteFrom('vendor_counts').where('run_id', 'not in', kept).execute()
+      await trx.deleteFrom('vendor_counts').where('run_id', 'not in', recentRuns).execute()
     })
   }
 

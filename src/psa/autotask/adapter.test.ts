@@ -338,7 +338,7 @@ describe('updateQuantity', () => {
 })
 
 describe('next page URLs', () => {
-  /** A server whose query responses always link to `nextPageUrl(origin)`. */
+  /** Starts a server whose query responses always link to `nextPageUrl(origin)`. */
   async function startLoopingServer(nextPageUrl: (origin: string) => string) {
     const app = Fastify()
     let origin = ''

@@ -70,8 +70,8 @@ export function unitsOnDay(
     if (period.startDate.slice(0, 10) > day || period.endDate.slice(0, 10) < day) continue
     const serviceId = period.contractServiceID ?? byPair.get(pairKey(period))
     if (serviceId === undefined) continue
-    const held = chosen.get(serviceId)
-    if (!held || held.startDate < period.startDate) chosen.set(serviceId, period)
+    const current = chosen.get(serviceId)
+    if (!current || current.startDate < period.startDate) chosen.set(serviceId, period)
   }
   return new Map([...chosen].map(([serviceId, period]) => [serviceId, period.units]))
 }

@@ -78,7 +78,7 @@ export type UnitPeriod = z.infer<typeof unitPeriodSchema>
 export function parseAnswer<T>(
   schema: z.ZodType<T>,
   body: unknown,
-  what: string,
+  recordName: string,
   request: string,
 ): T {
   const result = schema.safeParse(body)
@@ -87,7 +87,7 @@ export function parseAnswer<T>(
   const field = (issue?.path ?? []).join('.')
   throw new AppError(
     'invalid_response',
-    `Autotask returned an invalid ${what} for ${request}` +
+    `Autotask returned an invalid ${recordName} for ${request}` +
       `${field ? ` (field ${field})` : ''}: ${issue?.message ?? 'unexpected shape'}.`,
     { request, field },
   )

@@ -200,7 +200,7 @@ export function parseHaloTime(value: string | null | undefined): string | null {
 }
 
 /**
- * The body of `POST /api/RecurringInvoice` that sets one line's quantity: an array of
+ * Builds the body of `POST /api/RecurringInvoice` that sets one line's quantity: an array of
  * invoices, each with only the lines to change. The value is absolute, so a repeat is safe.
  * NOTE: the sources do not say whether Halo deletes lines left out of an upsert. So the
  * adapter re-reads the invoice after writing and fails when another line changed.

@@ -21,7 +21,7 @@ function summarize(results: ApprovalResult[]): string {
   const summary = [...counts]
     .map(([outcome, count]) => `${count} ${OUTCOME_LABELS[outcome]}`)
     .join(', ')
-  // The server's reason says why a line was not written (PSA changed, failed sync, ...).
+  // The server's reason explains why a line was not written (PSA changed, failed sync, ...).
   const problem = results.find(
     (result) => result.outcome === 'refused' || result.outcome === 'failed',
   )
